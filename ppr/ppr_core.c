@@ -261,11 +261,26 @@ bool ppr_hv_scan(struct ppr_hv *hv, unsigned int budget)
     uint8_t *s = hv->arr->state;
     bool more = true;
 
-    while ( budget-- )
+    while ( budget )
     {
         uint64_t gfn = hv->cursor;
-        uint8_t v = ppr_read8(&s[gfn]);
+        unsigned int n = 1;
+        uint8_t v;
 
+        /*
+         * Fast path for the common idle case: eight INUSE entries in one
+         * aligned 64-bit load (measured ~10x cheaper per entry than byte
+         * loads, see docs/ppr-bench.md).  The load is a snapshot; acting on
+         * a stale INUSE only delays aging to the next pass.
+         */
+        if ( !(((uintptr_t)&s[gfn]) & 7) && budget >= 8 &&
+             hv->end - gfn >= 8 && !ppr_read64(&s[gfn]) )
+        {
+            n = 8;
+            goto next;
+        }
+
+        v = ppr_read8(&s[gfn]);
         switch ( v )
         {
         case XEN_PPR_INUSE:
@@ -293,8 +308,11 @@ bool ppr_hv_scan(struct ppr_hv *hv, unsigned int budget)
             break;
         }
 
-        hv->stats.scanned++;
-        if ( ++hv->cursor == hv->end )
+    next:
+        budget -= n;
+        hv->stats.scanned += n;
+        hv->cursor += n;
+        if ( hv->cursor == hv->end )
         {
             hv->cursor = hv->start;
             hv->stats.passes++;

@@ -5,13 +5,17 @@
  * The core (ppr_core.c) uses nothing but this header and the public ABI
  * header ppr.h.  A port supplies:
  *
- *  types      uint8_t, uint64_t, bool, NULL
+ *  types      uint8_t, uint64_t, uintptr_t, bool, NULL
  *  ppr_xchg8(p, v)        atomic exchange of one byte, full barrier,
  *                         returns the old value
  *  ppr_cmpxchg8(p, o, n)  atomic compare-and-exchange of one byte, full
  *                         barrier, returns the value found (== o: success)
  *  ppr_read8(p)           single, untorn load (READ_ONCE)
  *  ppr_write8(p, v)       single, untorn store (WRITE_ONCE)
+ *  ppr_read64(p)          single, untorn load of the 8 state bytes at p
+ *                         (p 8-byte aligned); the array is accessed both
+ *                         as bytes and as words, so a native build must
+ *                         not let the compiler assume strict aliasing
  *  ppr_likely / ppr_unlikely
  *
  * The hypervisor side also needs the ppr_hv_ops callbacks (ppr_core.h).
@@ -38,6 +42,7 @@
 #define ppr_xchg8(p, v)         xchg(p, (uint8_t)(v))
 #define ppr_cmpxchg8(p, o, n)   cmpxchg(p, (uint8_t)(o), (uint8_t)(n))
 #define ppr_read8(p)            read_atomic(p)
+#define ppr_read64(p)           read_atomic((const uint64_t *)(p))
 #define ppr_write8(p, v)        write_atomic(p, (uint8_t)(v))
 #define ppr_likely(x)           likely(x)
 #define ppr_unlikely(x)         unlikely(x)
@@ -52,6 +57,7 @@
 #define ppr_xchg8(p, v)         xchg(p, (uint8_t)(v))
 #define ppr_cmpxchg8(p, o, n)   cmpxchg(p, (uint8_t)(o), (uint8_t)(n))
 #define ppr_read8(p)            READ_ONCE(*(p))
+#define ppr_read64(p)           READ_ONCE(*(const uint64_t *)(p))
 #define ppr_write8(p, v)        WRITE_ONCE(*(p), (uint8_t)(v))
 #define ppr_likely(x)           likely(x)
 #define ppr_unlikely(x)         unlikely(x)
@@ -77,6 +83,11 @@ static inline uint8_t ppr_cmpxchg8(uint8_t *p, uint8_t o, uint8_t n)
 }
 
 #define ppr_read8(p)            __atomic_load_n(p, __ATOMIC_RELAXED)
+
+/* The 8 entries as one word; may_alias: the array's type is uint8_t. */
+typedef uint64_t __attribute__((__may_alias__)) ppr_u64_alias_t;
+#define ppr_read64(p)           __atomic_load_n((const ppr_u64_alias_t *)(p), \
+                                                __ATOMIC_RELAXED)
 #define ppr_write8(p, v)        __atomic_store_n(p, (uint8_t)(v), \
                                                  __ATOMIC_RELAXED)
 #define ppr_likely(x)           __builtin_expect(!!(x), 1)

@@ -92,7 +92,7 @@ static const struct ppr_hv_ops ops = {
     .free_frame = f_free, .restore = f_restore,
 };
 
-static uint8_t st[N];
+static uint8_t st[N] __attribute__((aligned(8)));
 static struct ppr_array arr;
 static struct fake fk;
 static struct ppr_hv hv;
@@ -299,6 +299,40 @@ static void scribble(struct fake *f, uint64_t gfn)
     nr_scribbles++;
 }
 
+/* The 8-entries-at-once idle fast path must not skip anything. */
+static void test_scan_fastpath(void)
+{
+    unsigned int budget, i, pos;
+    struct ppr_hv h;
+
+    for ( budget = 1; budget <= 17; budget++ )
+        for ( pos = 0; pos < 16; pos++ )
+        {
+            setup();
+            st[pos] = XEN_PPR_FREE;
+            st[N - 1 - pos] = XEN_PPR_FREE;
+            st[24 + pos % 8] = 0x80;
+            CHECK(ppr_hv_init(&h, &arr, pos % 5, N - pos % 3, batch, 4,
+                              &ops, &fk) == 0);
+            while ( ppr_hv_scan(&h, budget) )
+                ;
+            CHECK(h.stats.scanned == h.end - h.start);
+            CHECK(h.stats.invalid_seen == 1);
+            CHECK(h.cursor == h.start && h.stats.passes == 1);
+            for ( i = 0; i < N; i++ )
+            {
+                bool in = i >= h.start && i < h.end;
+
+                if ( i == pos || i == N - 1 - pos )
+                    CHECK(st[i] == (in ? XEN_PPR_AGED : XEN_PPR_FREE));
+                else if ( i == 24 + pos % 8 )
+                    CHECK(st[i] == 0x80);
+                else
+                    CHECK(st[i] == XEN_PPR_INUSE);
+            }
+        }
+}
+
 static void test_hostile_values(void)
 {
     uint8_t v;
@@ -399,6 +433,7 @@ int main(void)
     test_guest_alloc();
     test_scan_reclaim();
     test_budget_cursor();
+    test_scan_fastpath();
     test_hostile_values();
     test_races();
 
