@@ -144,7 +144,7 @@ struct xen_ppr_stats {
     uint64_t aged;          /* FREE -> AGED done */
     uint64_t claimed;       /* AGED -> RECLAIMING done */
     uint64_t refused;       /* claimed, p2m refused unmap (grant etc.) */
-    uint64_t reclaimed;     /* RECLAIMING -> RECLAIMED confirmed */
+    uint64_t reclaimed;     /* RECLAIMING -> RECLAIMED (incl. empty) */
     uint64_t restored;      /* confirm raced with guest alloc: remapped */
     uint64_t already_empty; /* claimed page had no frame behind it */
     uint64_t refaulted;     /* zeroed frames populated on fault */
