@@ -8,6 +8,23 @@
 
 #include "ppr_core.h"
 
+/* ABI layout (x86_64): any change here is an ABI break. */
+_Static_assert(sizeof(struct xen_ppr_query) == 24, "query");
+_Static_assert(sizeof(struct xen_ppr_register) == 24, "register");
+_Static_assert(__builtin_offsetof(struct xen_ppr_register, nr_entries) == 16,
+               "register.nr_entries");
+_Static_assert(sizeof(struct xen_ppr_unregister) == 8, "unregister");
+_Static_assert(sizeof(struct xen_ppr_get_stats) == 24, "get_stats");
+_Static_assert(__builtin_offsetof(struct xen_ppr_get_stats, stats) == 16,
+               "get_stats.stats");
+_Static_assert(sizeof(struct xen_ppr_stats) == 18 * 8, "stats");
+_Static_assert(__HYPERVISOR_ppr_op == 43 && XEN_PPROP_query == 0 &&
+               XEN_PPROP_register == 1 && XEN_PPROP_unregister == 2 &&
+               XEN_PPROP_get_stats == 3, "op numbers");
+_Static_assert(XEN_PPR_INUSE == 0 && XEN_PPR_FREE == 1 &&
+               XEN_PPR_AGED == 2 && XEN_PPR_RECLAIMING == 3 &&
+               XEN_PPR_RECLAIMED == 4 && XEN_PPR_NR_STATES == 5, "states");
+
 static unsigned int nr_checks, nr_failed;
 
 #define CHECK(c) do {                                                   \
