@@ -38,6 +38,7 @@
 
 static unsigned long size_mib = 1024, nr_images = 4;
 static double ksm_timeout = 90;
+static long ksm_base_sharing = -1, ksm_base_zero;
 
 static double now(void)
 {
@@ -244,9 +245,25 @@ static struct result run_ksm(unsigned long pages, bool prefix,
     madvise(m, pages * PS, MADV_NOHUGEPAGE);
     fill_images(m, pages, prefix);
 
-    base_sharing = ksm_read("pages_sharing");
-    zp = ksm_read("ksm_zero_pages");
-    base_zero = zp < 0 ? 0 : zp;
+    /*
+     * Counters of an earlier run drain lazily after its munmap: wait until
+     * they are back at what they were before our first run.
+     */
+    if ( ksm_base_sharing < 0 )
+    {
+        ksm_base_sharing = ksm_read("pages_sharing");
+        zp = ksm_read("ksm_zero_pages");
+        ksm_base_zero = zp < 0 ? 0 : zp;
+    }
+    for ( t0 = now(); now() - t0 < 10; usleep(20000) )
+    {
+        zp = ksm_read("ksm_zero_pages");
+        if ( ksm_read("pages_sharing") <= ksm_base_sharing &&
+             (zp < 0 ? 0 : zp) <= ksm_base_zero )
+            break;
+    }
+    base_sharing = ksm_base_sharing;
+    base_zero = ksm_base_zero;
     ksm_write("use_zero_pages", 1);
     ksm_write("pages_to_scan", 1000000);
     ksm_write("sleep_millisecs", 0);
@@ -262,10 +279,11 @@ static struct result run_ksm(unsigned long pages, bool prefix,
     res.ok = 0;
     for ( ;; )
     {
-        long sh = ksm_read("pages_sharing") - base_sharing;
+        long sh = ksm_read("pages_sharing") - base_sharing, sv;
 
         zp = ksm_read("ksm_zero_pages");
-        res.saved = sh + (zp < 0 ? 0 : zp - base_zero);
+        sv = sh + (zp < 0 ? 0 : zp - base_zero);
+        res.saved = sv < 0 ? 0 : sv;
         t = now() - t0;
         if ( res.saved >= expect )
         {
