@@ -1,0 +1,83 @@
+#!/usr/bin/env bash
+# Dynamic VM: produce the hypervisor image for FLAVOUR (fork | stock).
+#   stock: Debian's binary xen.gz, unchanged.
+#   fork:  Debian's source package + xen/patches/series (zero fuzz) +
+#          xen/overlay/ + Debian's .config with xen/kconfig/*.config.
+# Output: $DVM_BUILD/xen-<flavour>/{xen.gz,config}.  The fork build is
+# cached in $DVM_CACHE/xen-fork/<hash of inputs>/.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+flavour=${1:-fork}
+out=$DVM_BUILD/xen-$flavour
+mkdir -p "$out"
+hvdeb=$(deb_path "$XEN_HV_PKG" "$XEN_DEB_VERSION")
+
+stockdir=$DVM_BUILD/stock-hv
+if [ ! -f "$stockdir/$XEN_HV_IMAGE" ]; then
+    rm -rf "$stockdir"; mkdir -p "$stockdir"
+    dpkg-deb -x "$hvdeb" "$stockdir"
+fi
+
+if [ "$flavour" = stock ]; then
+    cp "$stockdir/$XEN_HV_IMAGE" "$out/xen.gz"
+    cp "$stockdir/$XEN_HV_CONFIG" "$out/config"
+    log "stock hypervisor: $out/xen.gz"
+    exit 0
+fi
+[ "$flavour" = fork ] || die "unknown flavour '$flavour' (fork|stock)"
+
+key=$(hash_inputs Config.mk scripts/build-xen.sh scripts/lib.sh \
+      xen/patches xen/overlay xen/kconfig ppr/ppr_core.c ppr/ppr_core.h \
+      ppr/ppr_platform.h pageone/pageone_core.c pageone/pageone_core.h \
+      pageone/pageone_platform.h)
+cache=$DVM_CACHE/xen-fork/$key
+if [ -f "$cache/xen.gz" ]; then
+    cp "$cache/xen.gz" "$cache/config" "$out/"
+    log "fork hypervisor: cached ($key)"
+    exit 0
+fi
+
+src=$DVM_BUILD/xen-src
+log "unpacking $XEN_SRC_PKG $XEN_DEB_VERSION"
+rm -rf "$src"
+dpkg-source -x "$DVM_DL/${XEN_SRC_PKG}_${XEN_DEB_VERSION}.dsc" "$src" \
+    >/dev/null 2>&1 || die "dpkg-source -x failed"
+
+while read -r p; do
+    case "$p" in ''|'#'*) continue ;; esac
+    log "applying $p"
+    patch -d "$src" -p1 -F0 -N -s --no-backup-if-mismatch \
+        < "$TOP/xen/patches/$p" || die "patch $p does not apply cleanly"
+done < "$TOP/xen/patches/series"
+
+if [ -d "$TOP/xen/overlay" ]; then
+    cp -r "$TOP/xen/overlay/." "$src/"
+fi
+# The portable cores are compiled into the hypervisor as they are.
+if [ -f "$TOP/ppr/ppr_core.c" ]; then
+    mkdir -p "$src/xen/common/ppr"
+    cp "$TOP"/ppr/ppr_core.[ch] "$TOP"/ppr/ppr_platform.h "$src/xen/common/ppr/"
+fi
+
+cp "$stockdir/$XEN_HV_CONFIG" "$src/xen/.config"
+cat "$TOP"/xen/kconfig/*.config >> "$src/xen/.config"
+make -s -C "$src/xen" olddefconfig >/dev/null
+for opt in $(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "$TOP"/xen/kconfig/*.config); do
+    want=$(grep -h "^$opt=" "$TOP"/xen/kconfig/*.config | tail -n1)
+    grep -qx "$want" "$src/xen/.config" || die "Kconfig: $want did not stick"
+done
+
+log "building the fork hypervisor (make -j$JOBS, a few minutes)"
+if ! make -C "$src/xen" -j"$JOBS" \
+        EXTRA_CFLAGS_XEN_CORE="-ffile-prefix-map=$src=." \
+        > "$out/build.log" 2>&1; then
+    tail -n 30 "$out/build.log" >&2
+    die "hypervisor build failed (log: $out/build.log)"
+fi
+mkdir -p "$cache"
+cp "$src/xen/xen.gz" "$cache/xen.gz"
+cp "$src/xen/.config" "$cache/config"
+cp "$src/xen/xen-syms" "$cache/xen-syms" 2>/dev/null || true
+cp "$cache/xen.gz" "$cache/config" "$out/"
+log "fork hypervisor: $out/xen.gz ($key)"

@@ -1,0 +1,24 @@
+#!/usr/bin/env bash
+# Dynamic VM: download the pinned upstream inputs into $DVM_CACHE/dl.
+# Nothing downloaded here is ever committed.
+set -euo pipefail
+. "$(dirname "$0")/lib.sh"
+
+mkdir -p "$DVM_DL"
+cd "$DVM_DL"
+# apt's sandbox user cannot write here; downloading as root is intended.
+aptq() { apt-get -q -o APT::Sandbox::User=root "$@" >/dev/null; }
+
+if [ ! -f "${XEN_SRC_PKG}_${XEN_DEB_VERSION}.dsc" ]; then
+    log "fetching source package $XEN_SRC_PKG=$XEN_DEB_VERSION"
+    aptq source --download-only "$XEN_SRC_PKG=$XEN_DEB_VERSION"
+fi
+for spec in "$XEN_HV_PKG=$XEN_DEB_VERSION" \
+            "$DOM0_KERNEL_PKG=$LINUX_DEB_VERSION" \
+            "$LINUX_SRC_PKG=$LINUX_DEB_VERSION"; do
+    pkg=${spec%%=*}; ver=${spec#*=}
+    ls "${pkg}_${ver}"_*.deb >/dev/null 2>&1 && continue
+    log "fetching $pkg=$ver"
+    aptq download "$spec"
+done
+log "inputs in $DVM_DL"
