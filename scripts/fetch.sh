@@ -7,7 +7,13 @@ set -euo pipefail
 mkdir -p "$DVM_DL"
 cd "$DVM_DL"
 # apt's sandbox user cannot write here; downloading as root is intended.
-aptq() { apt-get -q -o APT::Sandbox::User=root "$@" >/dev/null; }
+# A stale package list is refreshed once before giving up.
+aptq() {
+    apt-get -q -o APT::Sandbox::User=root "$@" >/dev/null && return 0
+    log "apt-get $1 failed; apt-get update and retry"
+    apt-get update -q >/dev/null
+    apt-get -q -o APT::Sandbox::User=root "$@" >/dev/null
+}
 
 if [ ! -f "${XEN_SRC_PKG}_${XEN_DEB_VERSION}.dsc" ]; then
     log "fetching source package $XEN_SRC_PKG=$XEN_DEB_VERSION"

@@ -1,0 +1,121 @@
+# Dynamic VM osstest: dom0-side helpers, sourced by the dom0 init before a
+# job script.  Every line a step prints reaches the serial log; the host
+# parses the markers:
+#
+#   DVM-STEP-BEGIN <step> timeout=<seconds>
+#   DVM-STEP-END <step> pass|fail rc=<n>
+#
+# and enforces the timeout.  Job scripts call `step NAME TIMEOUT FUNCTION
+# [ARGS]`; FUNCTION returns non-zero (or calls `fail`) on failure.
+
+DVM_GUEST_KERNEL=/dvm/guest/bzImage
+DVM_GUEST_INITRD=/dvm/guest/initrd.gz
+DVM_CONSOLE_DIR=/var/log/xen/console
+
+step() {
+    local name=$1 timeout=$2 rc
+    shift 2
+    echo "DVM-STEP-BEGIN $name timeout=$timeout"
+    ( set -e; "$@" )
+    rc=$?
+    if [ $rc -eq 0 ]; then
+        echo "DVM-STEP-END $name pass rc=0"
+    else
+        echo "DVM-STEP-END $name fail rc=$rc"
+    fi
+    return $rc
+}
+
+fail() {
+    echo "FAIL: $*"
+    return 1
+}
+
+info() {
+    echo "INFO: $*"
+}
+
+# xen_free_pages: Xen's free memory, exact, in 4 KiB pages.
+xen_free_pages() {
+    xl-ppr info -p
+}
+
+# guest_cfg NAME MEM_MIB RUN [EXTRA_XL_LINES]: write /tmp/NAME.cfg for a
+# PVH guest running our guest kernel with workload RUN.
+guest_cfg() {
+    cat > "/tmp/$1.cfg" <<CFG
+name = "$1"
+type = "pvh"
+kernel = "$DVM_GUEST_KERNEL"
+ramdisk = "$DVM_GUEST_INITRD"
+memory = $2
+vcpus = 1
+extra = "console=hvc0 dvm.run=$3"
+on_poweroff = "destroy"
+on_reboot = "destroy"
+on_crash = "preserve"
+$4
+CFG
+}
+
+# guest_create NAME MEM_MIB RUN [EXTRA_XL_LINES]
+guest_create() {
+    guest_cfg "$@"
+    xl create "/tmp/$1.cfg" || fail "xl create $1"
+}
+
+guest_log() {
+    echo "$DVM_CONSOLE_DIR/guest-$1.log"
+}
+
+# guest_wait NAME PATTERN TIMEOUT: wait for PATTERN (grep -E) on the
+# guest's console; print the matching line.
+guest_wait() {
+    local log t=0
+    log=$(guest_log "$1")
+    while [ $t -lt "$3" ]; do
+        if [ -f "$log" ] && grep -E -m1 "$2" "$log"; then
+            return 0
+        fi
+        sleep 1
+        t=$((t + 1))
+    done
+    fail "guest $1: no '$2' on its console within $3 s"
+}
+
+# guest_dump NAME: copy the guest's console to ours, prefixed.
+guest_dump() {
+    local log
+    log=$(guest_log "$1")
+    [ -f "$log" ] || { info "no console log for $1"; return 0; }
+    sed "s/^/[$1] /" "$log" | tr -d '\r'
+}
+
+# domain_exists NAME
+domain_exists() {
+    xl domid "$1" >/dev/null 2>&1
+}
+
+# guest_gone NAME TIMEOUT: wait until the domain no longer exists.
+guest_gone() {
+    local t=0
+    while domain_exists "$1"; do
+        [ $t -lt "$2" ] || { fail "domain $1 still exists after $2 s"; return 1; }
+        sleep 1
+        t=$((t + 1))
+    done
+}
+
+# settle_free_pages: Xen's free page count once it stops changing
+# (domain teardown and scrubbing finish asynchronously).
+settle_free_pages() {
+    local prev=-1 cur i=0
+    cur=$(xen_free_pages)
+    while [ "$cur" != "$prev" ] && [ $i -lt 30 ]; do
+        sleep 1
+        prev=$cur
+        cur=$(xen_free_pages)
+        i=$((i + 1))
+    done
+    echo "$cur"
+}

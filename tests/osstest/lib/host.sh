@@ -1,0 +1,165 @@
+# Dynamic VM osstest: host-side library.  Sourced by run-flight; a job is
+# tests/osstest/jobs/<job>/run, a bash fragment calling the functions below.
+#
+# Results: $FLIGHT_DIR/<job>/<step>.log, <job>/steps (one line per step:
+# "<step> <status> <seconds>"), <job>/status.  Status is pass, fail or
+# broken (an infrastructure fault: missing build output, QEMU not
+# starting, ...), as in osstest.
+
+. "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib.sh"
+
+DVM_QEMU_BOOT_TIMEOUT=${DVM_QEMU_BOOT_TIMEOUT:-420}
+
+# record_step NAME STATUS SECONDS [NOTE]
+record_step() {
+    printf '%s %s %s %s\n' "$1" "$2" "$3" "${4:-}" >> "$JOB_DIR/steps"
+    # Live progress on the flight's terminal (fd 3), else stderr.
+    if { true >&3; } 2>/dev/null; then
+        printf '  %-28s %-7s %5ss %s\n' "$1" "$2" "$3" "${4:-}" >&3
+    else
+        printf '  %-28s %-7s %5ss %s\n' "$1" "$2" "$3" "${4:-}" >&2
+    fi
+}
+
+# step NAME CMD...: run a host-side step, log to <job>/<NAME>.log.
+# Exit status 0 = pass, 125 = broken, anything else = fail.
+step() {
+    local name=$1 t0 rc status
+    shift
+    t0=$(date +%s)
+    ( "$@" ) > "$JOB_DIR/$name.log" 2>&1
+    rc=$?
+    case $rc in
+        0) status=pass ;;
+        125) status=broken ;;
+        *) status=fail ;;
+    esac
+    record_step "$name" "$status" $(( $(date +%s) - t0 )) "$([ $rc = 0 ] || echo "rc=$rc")"
+    [ $rc = 0 ]
+}
+
+# make_iso FLAVOUR JOB ISO: a GRUB rescue ISO booting Xen (FLAVOUR) with
+# the stock dom0 kernel and our dom0 initramfs, running JOB in dom0.
+make_iso() {
+    local flavour=$1 job=$2 iso=$3 tree
+    tree=$(mktemp -d)
+    mkdir -p "$tree/boot/grub"
+    cp "$DVM_BUILD/xen-$flavour/xen.gz" "$tree/boot/xen.gz" || return 2
+    cp "$DVM_BUILD/boot/vmlinuz-dom0" "$tree/boot/vmlinuz" || return 2
+    cp "$DVM_BUILD/boot/dom0.cpio.gz" "$tree/boot/initrd.gz" || return 2
+    cat > "$tree/boot/grub/grub.cfg" <<CFG
+set timeout=0
+set default=0
+serial --unit=0 --speed=115200
+terminal_input serial
+terminal_output serial
+menuentry "Dynamic VM ($flavour Xen) job $job" {
+    multiboot2 /boot/xen.gz console=com1 com1=115200,8n1 dom0_mem=$DOM0_MEM loglvl=all guest_loglvl=all noreboot ${DVM_XEN_CMDLINE:-}
+    module2 /boot/vmlinuz console=hvc0 earlyprintk=xen dvm.job=$job
+    module2 /boot/initrd.gz
+}
+CFG
+    grub-mkrescue -o "$iso" "$tree" >/dev/null 2>&1 || { rm -rf "$tree"; return 2; }
+    rm -rf "$tree"
+}
+
+# qemu_run FLAVOUR JOB: boot JOB's dom0 script under QEMU and turn its
+# markers into steps: `boot` (Xen + dom0 up), then one per dom0 step.
+# Per-step timeouts come from the BEGIN markers; a Xen panic or a hang
+# fails the current step and stops the machine.
+qemu_run() {
+    local flavour=$1 job=$2 iso serial qpid t0 now deadline cur="" cur_t0
+    local line n=0 status result=0 budget
+    iso=$JOB_DIR/boot.iso
+    serial=$JOB_DIR/serial.log
+    t0=$(date +%s)
+    if ! make_iso "$flavour" "$job" "$iso" > "$JOB_DIR/iso.log" 2>&1; then
+        record_step iso broken $(( $(date +%s) - t0 )) "no ISO (build outputs missing?)"
+        return 2
+    fi
+    record_step iso pass $(( $(date +%s) - t0 ))
+    : > "$serial"
+    t0=$(date +%s)
+    timeout -s KILL $((DVM_QEMU_BOOT_TIMEOUT + ${JOB_TIMEOUT:-1800})) \
+        qemu-system-x86_64 -machine q35 -cpu "$QEMU_CPU" -m "$QEMU_MEM_MB" \
+        -smp "$QEMU_SMP" -nographic -no-reboot -monitor none \
+        -cdrom "$iso" -serial "file:$serial" \
+        > "$JOB_DIR/qemu.log" 2>&1 &
+    qpid=$!
+    cur=boot; cur_t0=$t0; deadline=$((t0 + DVM_QEMU_BOOT_TIMEOUT))
+    : > "$JOB_DIR/boot.log"
+    while :; do
+        now=$(date +%s)
+        # Consume complete new lines of the serial log.
+        while IFS= read -r line; do
+            n=$((n + 1))
+            line=${line%%$'\r'*}
+            case "$line" in
+                *DVM-DOM0-READY*)
+                    record_step boot pass $((now - cur_t0))
+                    cur=""; deadline=$((now + 120)) ;;
+                *DVM-DOM0-BROKEN*)
+                    record_step "${cur:-dom0}" fail $((now - cur_t0)) "${line#*DVM-DOM0-BROKEN }"
+                    cur=""; result=1 ;;
+                *DVM-STEP-BEGIN\ *)
+                    set -- ${line#*DVM-STEP-BEGIN }
+                    cur=$1; cur_t0=$now
+                    budget=${2#timeout=}
+                    deadline=$((now + budget))
+                    printf '%s\n' "$line" > "$JOB_DIR/$cur.log" ;;
+                *DVM-STEP-END\ *)
+                    set -- ${line#*DVM-STEP-END }
+                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$JOB_DIR/$cur.log"
+                    status=$2
+                    [ "$status" = pass ] || result=1
+                    record_step "$1" "$status" $((now - cur_t0)) "${3:-}"
+                    cur=""; deadline=$((now + 120)) ;;
+                *DVM-JOB-END*)
+                    cur=""; deadline=$((now + 30)) ;;
+                *"Panic on CPU"*|*"FATAL TRAP"*|*"Kernel panic"*)
+                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$JOB_DIR/$cur.log"
+                    record_step "${cur:-crash}" fail $((now - cur_t0)) "crash: $line"
+                    result=1; cur=""
+                    deadline=$((now + 5)) ;;
+                *)
+                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$JOB_DIR/$cur.log" ;;
+            esac
+        done < <(tail -n +$((n + 1)) "$serial")
+        if ! kill -0 $qpid 2>/dev/null; then
+            wait $qpid 2>/dev/null
+            break
+        fi
+        if [ "$now" -ge "$deadline" ]; then
+            if [ -n "$cur" ]; then
+                record_step "$cur" fail $((now - cur_t0)) "timeout"
+                result=1
+            fi
+            kill -KILL $qpid 2>/dev/null
+            wait $qpid 2>/dev/null
+            break
+        fi
+        sleep 1
+    done
+    if [ -n "$cur" ]; then
+        record_step "$cur" fail $(( $(date +%s) - cur_t0 )) "machine stopped"
+        result=1
+    fi
+    if ! grep -q 'DVM-JOB-END' "$serial"; then
+        record_step job-end fail 0 "dom0 did not finish the job script"
+        result=1
+    fi
+    return $result
+}
+
+# serial_has REGEX: the job's serial log has a line matching REGEX.
+serial_has() {
+    grep -E -m1 "$1" "$JOB_DIR/serial.log"
+}
+
+# need FILE...: infrastructure check; a missing build output is "broken".
+need() {
+    local f
+    for f in "$@"; do
+        [ -e "$f" ] || { echo "missing $f"; return 125; }
+    done
+}
