@@ -39,8 +39,17 @@
 #include <asm/system.h>
 #include <public/ppr.h>
 
-#define ppr_xchg8(p, v)         xchg(p, (uint8_t)(v))
-#define ppr_cmpxchg8(p, o, n)   cmpxchg(p, (uint8_t)(o), (uint8_t)(n))
+/* Functions, not macros: the core ignores some results (-Werror). */
+static inline uint8_t ppr_xchg8(uint8_t *p, uint8_t v)
+{
+    return xchg(p, v);
+}
+
+static inline uint8_t ppr_cmpxchg8(uint8_t *p, uint8_t o, uint8_t n)
+{
+    return cmpxchg(p, o, n);
+}
+
 #define ppr_read8(p)            read_atomic(p)
 #define ppr_read64(p)           read_atomic((const uint64_t *)(p))
 #define ppr_write8(p, v)        write_atomic(p, (uint8_t)(v))
@@ -52,6 +61,14 @@
 #include <linux/types.h>
 #include <linux/compiler.h>
 #include <linux/atomic.h>
+#include <xen/interface/xen.h>
+/* Linux spells Xen's guest handle macros without the XEN_ prefix. */
+#ifndef XEN_GUEST_HANDLE
+#define XEN_GUEST_HANDLE(name)          GUEST_HANDLE(name)
+#endif
+#ifndef DEFINE_XEN_GUEST_HANDLE
+#define DEFINE_XEN_GUEST_HANDLE(name)   DEFINE_GUEST_HANDLE(name)
+#endif
 #include <xen/interface/ppr.h>
 
 #define ppr_xchg8(p, v)         xchg(p, (uint8_t)(v))

@@ -38,7 +38,7 @@
  */
 
 /* Interface version: major in the high 16 bits, minor in the low 16. */
-#define XEN_PPR_INTERFACE_VERSION          0x00010000U
+#define XEN_PPR_INTERFACE_VERSION          0x00010001U
 #define XEN_PPR_VERSION_MAJOR(v)           ((v) >> 16)
 #define XEN_PPR_VERSION_MINOR(v)           ((v) & 0xffffU)
 
@@ -49,6 +49,8 @@
 #define XEN_PPR_F_ZERO_REFAULT             (1U << 1)
 /* XEN_PPROP_get_stats may target another domain (privileged caller). */
 #define XEN_PPR_F_REMOTE_STATS             (1U << 2)
+/* XEN_PPROP_get_policy / XEN_PPROP_set_policy are available (1.1). */
+#define XEN_PPR_F_POLICY                   (1U << 3)
 
 /*
  * One state byte per guest page; entry i describes guest pfn i.
@@ -154,13 +156,18 @@ struct xen_ppr_stats {
     uint64_t batches;       /* claim batches processed */
     uint64_t flushes;       /* TLB flushes issued (<= batches) */
     uint64_t scan_ns;       /* time spent scanning, nanoseconds */
+    /* Appended in 1.1. */
+    uint64_t refused_refs;  /* of refused: extra references, special page */
+    uint64_t sync_returned; /* of frames_returned: reclaimed on heap shortage */
 };
 typedef struct xen_ppr_stats xen_ppr_stats_t;
 DEFINE_XEN_GUEST_HANDLE(xen_ppr_stats_t);
 
 /*
  * XEN_PPROP_get_stats: arg: xen_ppr_get_stats_t (IN/OUT).
- * domid is DOMID_SELF or, for a privileged caller, any domain.
+ * domid is DOMID_SELF or, for a privileged caller, any domain, or
+ * DOMID_XEN for the host-wide totals (1.1: sums over all domains since
+ * boot, nr_entries = entries currently registered).
  *
  * Errors:
  *  -ESRCH   no such domain.
@@ -177,6 +184,47 @@ struct xen_ppr_get_stats {
 };
 typedef struct xen_ppr_get_stats xen_ppr_get_stats_t;
 DEFINE_XEN_GUEST_HANDLE(xen_ppr_get_stats_t);
+
+/*
+ * XEN_PPROP_get_policy / XEN_PPROP_set_policy (1.1, XEN_PPR_F_POLICY):
+ * reclaim policy of one domain, or with domid == DOMID_INVALID the
+ * default given to domains created afterwards.  Privileged callers only
+ * (the toolstack).  arg: xen_ppr_policy_t (IN for set, IN/OUT for get).
+ * A policy can be set before the guest registers its array; it survives
+ * unregistration.
+ *
+ *  flags        XEN_PPR_POLICY_RECLAIM: scan and reclaim (otherwise the
+ *               array stays registered but is left alone).
+ *  period_ms    time between the starts of two scan passes; a FREE page
+ *               is reclaimed on the second pass that finds it free, i.e.
+ *               after one to two periods.
+ *  min_age_ms   shortest time between two passes even when the heap runs
+ *               low (0: back-to-back passes allowed under pressure).
+ *  reserve_mib  never reclaim while the domain holds this much memory or
+ *               less (0: no floor).
+ *
+ * Errors:
+ *  -EPERM   caller not privileged for the domain.
+ *  -ESRCH   no such domain.
+ *  -EINVAL  pad != 0, unknown flag, period_ms or min_age_ms out of range
+ *           (XEN_PPR_PERIOD_MIN_MS .. XEN_PPR_PERIOD_MAX_MS; min_age_ms
+ *           may also be 0).
+ */
+#define XEN_PPROP_get_policy               4
+#define XEN_PPROP_set_policy               5
+#define XEN_PPR_POLICY_RECLAIM             (1U << 0)
+#define XEN_PPR_PERIOD_MIN_MS              100U
+#define XEN_PPR_PERIOD_MAX_MS              3600000U
+struct xen_ppr_policy {
+    domid_t  domid;                         /* IN */
+    uint16_t pad;                           /* must be 0 */
+    uint32_t flags;                         /* XEN_PPR_POLICY_* */
+    uint32_t period_ms;
+    uint32_t min_age_ms;
+    uint64_t reserve_mib;
+};
+typedef struct xen_ppr_policy xen_ppr_policy_t;
+DEFINE_XEN_GUEST_HANDLE(xen_ppr_policy_t);
 
 #endif /* __XEN_PUBLIC_PPR_H__ */
 

@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
+/******************************************************************************
+ * arch/x86/mm/p2m-ppr.c
+ *
+ * p2m side of PPR (Per Page Recycler), see common/ppr/ppr.c.
+ *
+ * A batch runs entirely under the host p2m write lock:
+ *  - unmap:   a plain RAM entry becomes p2m_ppr_reclaimed (not present, no
+ *             frame); the frame is kept aside.  Pages with any reference
+ *             besides the allocation one are refused.
+ *  - flush:   one TLB flush for the batch (NPT: p2m->batch_flush defers
+ *             the per-entry flushes; EPT defers under the lock anyway).
+ *  - free:    the frame is scrubbed and freed, or
+ *  - restore: the original entry is put back.
+ * Any P2M_ALLOC lookup of a p2m_ppr_reclaimed entry (nested page fault,
+ * hypercall copy, foreign mapping, save) populates a zeroed frame.  A vCPU
+ * faulting on a page under reclaim waits on the p2m lock for the batch.
+ */
+
+#include <xen/domain_page.h>
+#include <xen/iommu.h>
+#include <xen/mm.h>
+#include <xen/ppr.h>
+#include <xen/sched.h>
+#include <asm/altp2m.h>
+#include <asm/hvm/nestedhvm.h>
+#include <asm/mem_sharing.h>
+#include <asm/p2m.h>
+#include <asm/paging.h>
+
+#include "mm-locks.h"
+#include "p2m.h"
+
+bool ppr_p2m_supported(const struct domain *d)
+{
+    return is_hvm_domain(d) && hap_enabled(d) &&
+           !paging_mode_log_dirty(d) && !is_iommu_enabled(d) &&
+           !altp2m_active(d) && !nestedhvm_enabled(d) &&
+           !mem_sharing_enabled(d) && !p2m_pod_active(d) &&
+           !p2m_get_hostp2m(d)->access_required;
+}
+
+void ppr_p2m_lock(struct domain *d)
+{
+    struct p2m_domain *p2m = p2m_get_hostp2m(d);
+
+    p2m_lock(p2m);
+    p2m->batch_flush = true;
+}
+
+void ppr_p2m_unlock(struct domain *d)
+{
+    struct p2m_domain *p2m = p2m_get_hostp2m(d);
+
+    /* Any flush still pending is done by the unlock. */
+    p2m->batch_flush = false;
+    p2m_unlock(p2m);
+}
+
+int ppr_p2m_unmap(struct ppr_p2m_batch *b, unsigned long gfn)
+{
+    struct domain *d = b->d;
+    struct p2m_domain *p2m = p2m_get_hostp2m(d);
+    const struct page_info *pg;
+    unsigned int order;
+    p2m_access_t a;
+    p2m_type_t t;
+    mfn_t mfn;
+
+    ASSERT(p2m_locked_by_me(p2m));
+
+    if ( b->nr >= PPR_BATCH )
+    {
+        ASSERT_UNREACHABLE();
+        return PPR_P2M_REFUSED;
+    }
+
+    mfn = p2m->get_entry(p2m, _gfn(gfn), &t, &a, 0, &order, NULL);
+
+    /* Nothing behind it: already reclaimed, or PoD (populated on use). */
+    if ( p2m_is_ppr_reclaimed(t) || p2m_is_pod(t) )
+        return PPR_P2M_EMPTY;
+
+    /* Only plain RAM with default access: no MMIO, grant, foreign, ... */
+    if ( t != p2m_ram_rw || a != p2m->default_access || !mfn_valid(mfn) )
+        return PPR_P2M_REFUSED;
+
+    if ( b->reserve_pages && domain_tot_pages(d) <= b->reserve_pages )
+        return PPR_P2M_REFUSED;
+
+    /*
+     * Only the allocation reference: no grant or foreign mapping, not a
+     * registered array/vCPU info/event page (those hold references), not
+     * a Xen heap or "extra" page, no type references.  References are
+     * only taken through the p2m, which we hold write-locked.
+     */
+    pg = mfn_to_page(mfn);
+    if ( page_get_owner(pg) != d || is_special_page(pg) ||
+         !page_state_is(pg, inuse) ||
+         (pg->count_info & (PGC_page_table | PGC_broken)) ||
+         (pg->count_info & (PGC_allocated | PGC_count_mask)) !=
+         (PGC_allocated | 1) ||
+         (pg->u.inuse.type_info & PGT_count_mask) )
+    {
+        b->refused_refs++;
+        return PPR_P2M_REFUSED;
+    }
+
+    if ( p2m_set_entry(p2m, _gfn(gfn), INVALID_MFN, PAGE_ORDER_4K,
+                       p2m_ppr_reclaimed, p2m->default_access) )
+        return PPR_P2M_REFUSED; /* e.g. no memory to split a superpage */
+
+    b->gfn[b->nr] = gfn;
+    b->mfn[b->nr] = mfn;
+    b->nr++;
+
+    return PPR_P2M_OK;
+}
+
+void ppr_p2m_flush(struct ppr_p2m_batch *b)
+{
+    struct p2m_domain *p2m = p2m_get_hostp2m(b->d);
+
+    ASSERT(p2m_locked_by_me(p2m));
+    p2m_tlb_flush_sync(p2m);
+}
+
+/* The frame kept aside for gfn: the core finishes pages in unmap order. */
+static mfn_t ppr_p2m_take(struct ppr_p2m_batch *b, unsigned long gfn)
+{
+    mfn_t mfn;
+
+    if ( b->next >= b->nr || b->gfn[b->next] != gfn )
+    {
+        ASSERT_UNREACHABLE();
+        return INVALID_MFN;
+    }
+
+    mfn = b->mfn[b->next++];
+    if ( b->next == b->nr )
+        b->nr = b->next = 0;
+
+    return mfn;
+}
+
+void ppr_p2m_free(struct ppr_p2m_batch *b, unsigned long gfn)
+{
+    struct domain *d = b->d;
+    mfn_t mfn = ppr_p2m_take(b, gfn);
+    struct page_info *pg;
+
+    ASSERT(p2m_locked_by_me(p2m_get_hostp2m(d)));
+
+    if ( mfn_eq(mfn, INVALID_MFN) )
+        return;
+
+    pg = mfn_to_page(mfn);
+    set_gpfn_from_mfn(mfn_x(mfn), INVALID_M2P_ENTRY);
+
+    /*
+     * The guest did not scrub a page it freed, and Xen only scrubs freed
+     * domain pages of dying domains: do it here so nothing leaks.
+     */
+    clear_domain_page(mfn);
+
+    /* As guest_remove_page(): drop the allocation reference. */
+    if ( get_page(pg, d) )
+    {
+        put_page_alloc_ref(pg);
+        put_page(pg);
+    }
+}
+
+void ppr_p2m_restore(struct ppr_p2m_batch *b, unsigned long gfn)
+{
+    struct domain *d = b->d;
+    struct p2m_domain *p2m = p2m_get_hostp2m(d);
+    mfn_t mfn = ppr_p2m_take(b, gfn);
+
+    ASSERT(p2m_locked_by_me(p2m));
+
+    if ( mfn_eq(mfn, INVALID_MFN) )
+        return;
+
+    /*
+     * The entry is a 4k one already (split by the unmap), so this cannot
+     * need memory.  Should it fail anyway, the guest would see a zero
+     * page where it wrote data: stop the domain instead.
+     */
+    if ( p2m_set_entry(p2m, _gfn(gfn), mfn, PAGE_ORDER_4K, p2m_ram_rw,
+                       p2m->default_access) )
+    {
+        gprintk(XENLOG_ERR, "PPR: %pd gfn %#lx: cannot restore mfn %#lx\n",
+                d, gfn, mfn_x(mfn));
+        domain_crash(d);
+    }
+}
+
+int ppr_p2m_populate(struct p2m_domain *p2m, gfn_t gfn)
+{
+    struct domain *d = p2m->domain;
+    struct page_info *pg;
+    p2m_type_t nt;
+    mfn_t mfn;
+    int rc;
+
+    ASSERT(p2m_locked_by_me(p2m));
+
+    if ( !p2m_is_hostp2m(p2m) )
+        return -EOPNOTSUPP;
+
+    /* During log-dirty (save, migration) writes must still be tracked. */
+    nt = p2m_is_logdirty_range(p2m, gfn_x(gfn), gfn_x(gfn))
+         ? p2m_ram_logdirty : p2m_ram_rw;
+
+    /* We clear it below: no need for the allocator to scrub it too. */
+    pg = alloc_domheap_page(d, MEMF_no_scrub);
+    if ( !pg )
+    {
+        ppr_note_refault(d, gfn_x(gfn), false);
+        return -ENOMEM;
+    }
+
+    mfn = page_to_mfn(pg);
+    clear_domain_page(mfn);
+
+    rc = p2m_set_entry(p2m, gfn, mfn, PAGE_ORDER_4K, nt, p2m->default_access);
+    if ( rc )
+    {
+        if ( get_page(pg, d) )
+        {
+            put_page_alloc_ref(pg);
+            put_page(pg);
+        }
+        ppr_note_refault(d, gfn_x(gfn), false);
+        return rc;
+    }
+
+    set_gpfn_from_mfn(mfn_x(mfn), gfn_x(gfn));
+    /* As PoD does: a migration must send the (zero) page. */
+    paging_mark_pfn_dirty(d, _pfn(gfn_x(gfn)));
+    ppr_note_refault(d, gfn_x(gfn), true);
+
+    return 0;
+}
+
+/*
+ * Local variables:
+ * mode: C
+ * c-file-style: "BSD"
+ * c-basic-offset: 4
+ * indent-tabs-mode: nil
+ * End:
+ */
