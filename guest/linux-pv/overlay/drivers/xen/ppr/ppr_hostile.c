@@ -1,0 +1,426 @@
+// SPDX-License-Identifier: GPL-2.0-only
+/*
+ * Xen PPR: hostile-guest test interface (CONFIG_XEN_PPR_HOSTILE).
+ *
+ * Write a command to /sys/kernel/debug/ppr/hostile, read the result back
+ * (one "DVM-PPR-HOSTILE test=... key=value" line per test or case):
+ *
+ *   garbage N      write N undefined/hypervisor-owned state bytes at
+ *                  random entries (never FREE or AGED: safe for the guest)
+ *   lie N MS       allocate N pages, fill them, mark them FREE while still
+ *                  holding them, sleep MS ms, touch each without marking,
+ *                  mark it INUSE and check it against the old state
+ *                  (intact unless Xen reclaimed it, then all zero),
+ *                  verify a rewrite, free them
+ *   reregister     register again while registered (expect -EEXIST)
+ *   bogus          unregister, try invalid registrations (bad flags,
+ *                  sizes, handle, duplicate, MMIO, out-of-range and
+ *                  special frames), register the real array again
+ *   flap N         unregister + register N times (run while the guest
+ *                  churns memory: unregister while Xen scans)
+ *   badop          unknown sub-op, bad unregister/get_stats arguments
+ *   unregister     unregister the array
+ *   register       register the array again
+ *
+ * This is a test tool: it lets root make the hypervisor's life hard.
+ */
+
+#define pr_fmt(fmt) "xen_ppr: " fmt
+
+#include <linux/debugfs.h>
+#include <linux/delay.h>
+#include <linux/fs.h>
+#include <linux/gfp.h>
+#include <linux/kernel.h>
+#include <linux/mm.h>
+#include <linux/slab.h>
+#include <linux/string.h>
+#include <linux/timekeeping.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include <xen/grant_table.h>
+#include <xen/interface/xen.h>
+#include <xen/page.h>
+#include <xen/xen-ops.h>
+
+#include "ppr_linux.h"
+
+#define RESULT_SIZE	4096
+
+static char ppr_result[RESULT_SIZE];
+static size_t ppr_result_len;
+static u64 ppr_rnd;
+
+static __printf(1, 2) void result(const char *fmt, ...)
+{
+	va_list args;
+
+	va_start(args, fmt);
+	ppr_result_len += vscnprintf(ppr_result + ppr_result_len,
+				     RESULT_SIZE - ppr_result_len, fmt, args);
+	va_end(args);
+}
+
+static u64 rnd(void)
+{
+	/* xorshift64: reproducible enough, no dependency on the RNG API. */
+	if (!ppr_rnd)
+		ppr_rnd = ktime_get_ns() | 1;
+	ppr_rnd ^= ppr_rnd << 13;
+	ppr_rnd ^= ppr_rnd >> 7;
+	ppr_rnd ^= ppr_rnd << 17;
+	return ppr_rnd;
+}
+
+static void hostile_garbage(unsigned long n)
+{
+	unsigned long i, was_free = 0;
+
+	for (i = 0; i < n; i++) {
+		u64 pfn = rnd() % ppr_arr.nr_entries;
+		/* RECLAIMING, RECLAIMED or undefined: 3..255. */
+		u8 v = 3 + rnd() % 253, old;
+
+		old = xchg(&ppr_arr.state[pfn], v);
+		if (old == XEN_PPR_FREE || old == XEN_PPR_AGED)
+			was_free++;
+	}
+	result("DVM-PPR-HOSTILE test=garbage writes=%lu over_free=%lu\n",
+	       n, was_free);
+}
+
+static u64 lie_word(unsigned long pfn, unsigned int w, unsigned int round)
+{
+	return ((u64)pfn << 32 | w) ^ (0x9e3779b97f4a7c15ULL * (round + 1));
+}
+
+static void lie_fill(struct page *page, unsigned int round)
+{
+	u64 *p = page_address(page);
+	unsigned int w;
+
+	for (w = 0; w < PAGE_SIZE / 8; w++)
+		p[w] = lie_word(page_to_pfn(page), w, round);
+}
+
+/* 0: intact, 1: all zero, 2: anything else. */
+static int lie_check(struct page *page, unsigned int round)
+{
+	const u64 *p = page_address(page);
+	bool intact = true, zero = true;
+	unsigned int w;
+
+	for (w = 0; w < PAGE_SIZE / 8; w++) {
+		u64 v = READ_ONCE(p[w]);
+
+		if (v != lie_word(page_to_pfn(page), w, round))
+			intact = false;
+		if (v)
+			zero = false;
+	}
+	return intact ? 0 : zero ? 1 : 2;
+}
+
+/*
+ * Expected contents after the lie, by the state our xchg to INUSE found:
+ * FREE, AGED or RECLAIMING (Xen restores it): intact; RECLAIMED: zero;
+ * INUSE (our unmarked touch refaulted and Xen fixed the entry up): zero,
+ * and so was the first word we touched.
+ */
+static bool lie_ok(u8 old, int contents, u64 word0)
+{
+	switch (old) {
+	case XEN_PPR_FREE:
+	case XEN_PPR_AGED:
+	case XEN_PPR_RECLAIMING:
+		return contents == 0;
+	case XEN_PPR_RECLAIMED:
+		return contents == 1;
+	case XEN_PPR_INUSE:
+		return contents == 1 && !word0;
+	default:
+		return true;	/* a concurrent "garbage" test wrote it */
+	}
+}
+
+static void hostile_lie(unsigned long n, unsigned long ms)
+{
+	unsigned long i, got, res[3] = { 0 }, old[XEN_PPR_NR_STATES + 1] = { 0 };
+	unsigned long corrupt = 0, bad = 0;
+	struct page **pages;
+
+	pages = kvcalloc(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages) {
+		result("DVM-PPR-HOSTILE test=lie error=nomem\n");
+		return;
+	}
+	for (got = 0; got < n; got++) {
+		pages[got] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!pages[got] || page_to_pfn(pages[got]) >= ppr_arr.nr_entries)
+			break;
+		lie_fill(pages[got], 0);
+	}
+
+	/* The lie: FREE while we still own and will read the pages. */
+	for (i = 0; i < got; i++)
+		xchg(&ppr_arr.state[page_to_pfn(pages[i])], XEN_PPR_FREE);
+	msleep(ms);
+
+	for (i = 0; i < got; i++) {
+		u64 word0 = READ_ONCE(*(u64 *)page_address(pages[i]));
+		u8 o = xchg(&ppr_arr.state[page_to_pfn(pages[i])],
+			    XEN_PPR_INUSE);
+		int c = lie_check(pages[i], 0);
+
+		res[c]++;
+		old[min_t(u8, o, XEN_PPR_NR_STATES)]++;
+		if (!lie_ok(o, c, word0))
+			corrupt++;
+		lie_fill(pages[i], 1);
+	}
+	for (i = 0; i < got; i++) {
+		if (lie_check(pages[i], 1))
+			bad++;
+		__free_page(pages[i]);
+	}
+	if (got < n && pages[got])
+		__free_page(pages[got]);
+	kvfree(pages);
+
+	result("DVM-PPR-HOSTILE test=lie pages=%lu ms=%lu intact=%lu zeroed=%lu other=%lu corrupt=%lu old_inuse=%lu old_free=%lu old_aged=%lu old_reclaiming=%lu old_reclaimed=%lu rewrite_bad=%lu\n",
+	       got, ms, res[0], res[1], res[2], corrupt, old[XEN_PPR_INUSE],
+	       old[XEN_PPR_FREE], old[XEN_PPR_AGED], old[XEN_PPR_RECLAIMING],
+	       old[XEN_PPR_RECLAIMED], bad);
+}
+
+/* Raw registration of anything; an accepted one is undone at once. */
+static long try_register(xen_pfn_t *frames, u32 nr_frames, u64 nr_entries,
+			 u32 flags)
+{
+	struct xen_ppr_register reg = {
+		.nr_frames = nr_frames,
+		.flags = flags,
+		.nr_entries = nr_entries,
+	};
+	struct xen_ppr_unregister unreg = { 0 };
+	long rc;
+
+	set_xen_guest_handle(reg.frame_list, frames);
+	rc = HYPERVISOR_ppr_op(XEN_PPROP_register, &reg);
+	if (!rc)
+		HYPERVISOR_ppr_op(XEN_PPROP_unregister, &unreg);
+	return rc;
+}
+
+struct bogus_stats {
+	unsigned int cases, refused, accepted, exact;
+};
+
+static void bogus_case(struct bogus_stats *bs, const char *name, long rc,
+		       long expect)
+{
+	bs->cases++;
+	if (rc)
+		bs->refused++;
+	else
+		bs->accepted++;
+	if (rc == expect)
+		bs->exact++;
+	result("DVM-PPR-HOSTILE test=bogus case=%s rc=%ld expect=%ld ok=%d\n",
+	       name, rc, expect, rc != 0);
+}
+
+static void hostile_bogus(void)
+{
+	struct bogus_stats bs = { 0 };
+	xen_pfn_t f[2], f0 = ppr_frames[0];
+	bool was = ppr_registered;
+	u64 big;
+	long rc;
+
+	if (was) {
+		rc = ppr_unregister();
+		if (rc) {
+			result("DVM-PPR-HOSTILE test=bogus error=unregister rc=%ld\n",
+			       rc);
+			return;
+		}
+	}
+
+	f[0] = f0;
+	bogus_case(&bs, "flags", try_register(f, 1, 1, 1), -EINVAL);
+	bogus_case(&bs, "zero-entries", try_register(f, 0, 0, 0), -EINVAL);
+	bogus_case(&bs, "frames-mismatch",
+		   try_register(f, 1, 2 * XEN_PPR_ENTRIES_PER_FRAME, 0),
+		   -EINVAL);
+	big = ppr_query_info.max_entries + 1;
+	if (DIV_ROUND_UP_ULL(big, XEN_PPR_ENTRIES_PER_FRAME) <= U32_MAX)
+		bogus_case(&bs, "too-big",
+			   try_register(f, DIV_ROUND_UP_ULL(big,
+				XEN_PPR_ENTRIES_PER_FRAME), big, 0), -E2BIG);
+	bogus_case(&bs, "null-handle", try_register(NULL, 1, 1, 0), -EFAULT);
+	f[0] = f0;
+	f[1] = f0;
+	bogus_case(&bs, "duplicate",
+		   try_register(f, 2, 2 * XEN_PPR_ENTRIES_PER_FRAME, 0),
+		   -EINVAL);
+	f[0] = 0xfee00;		/* local APIC */
+	bogus_case(&bs, "mmio-lapic", try_register(f, 1, 1, 0), -EPERM);
+	f[0] = 0xfeff0;		/* below 4 GiB, outside the PVH memory map */
+	bogus_case(&bs, "mmio-hole", try_register(f, 1, 1, 0), -EPERM);
+	f[0] = max_pfn + 0x100000;
+	bogus_case(&bs, "beyond-ram", try_register(f, 1, 1, 0), -EPERM);
+	f[0] = (1UL << 52) - 1;
+	bogus_case(&bs, "huge-gfn", try_register(f, 1, 1, 0), -EPERM);
+	f[0] = PFN_DOWN(__pa(HYPERVISOR_shared_info));
+	bogus_case(&bs, "shared-info", try_register(f, 1, 1, 0), -EPERM);
+	if (xen_auto_xlat_grant_frames.count) {
+		f[0] = xen_auto_xlat_grant_frames.pfn[0];
+		bogus_case(&bs, "grant-table", try_register(f, 1, 1, 0),
+			   -EPERM);
+	}
+	f[0] = f0;
+	f[1] = 0xfee00;
+	bogus_case(&bs, "ram-then-mmio",
+		   try_register(f, 2, 2 * XEN_PPR_ENTRIES_PER_FRAME, 0),
+		   -EPERM);
+
+	rc = was ? ppr_register() : 0;
+	result("DVM-PPR-HOSTILE test=bogus cases=%u refused=%u accepted=%u exact=%u reregister_rc=%ld\n",
+	       bs.cases, bs.refused, bs.accepted, bs.exact, rc);
+}
+
+static void hostile_flap(unsigned long n)
+{
+	unsigned long i, unreg_fail = 0, reg_fail = 0;
+	long rc = 0;
+
+	for (i = 0; i < n; i++) {
+		if (ppr_unregister())
+			unreg_fail++;
+		udelay(rnd() % 1000);
+		rc = ppr_register();
+		if (rc)
+			reg_fail++;
+		if (!(i & 15))
+			cond_resched();
+	}
+	result("DVM-PPR-HOSTILE test=flap n=%lu unreg_fail=%lu reg_fail=%lu registered=%d last_rc=%ld\n",
+	       n, unreg_fail, reg_fail, ppr_registered, rc);
+}
+
+static void hostile_badop(void)
+{
+	struct xen_ppr_unregister unreg = { .flags = 1 };
+	struct xen_ppr_stats st;
+	struct xen_ppr_get_stats gs = { .domid = 0, .size = sizeof(st) };
+	long rc;
+
+	rc = HYPERVISOR_ppr_op(99, NULL);
+	result("DVM-PPR-HOSTILE test=badop case=unknown-cmd rc=%ld expect=%d\n",
+	       rc, -EINVAL);
+	rc = HYPERVISOR_ppr_op(XEN_PPROP_query, NULL);
+	result("DVM-PPR-HOSTILE test=badop case=query-null rc=%ld expect=%d\n",
+	       rc, -EFAULT);
+	rc = HYPERVISOR_ppr_op(XEN_PPROP_unregister, &unreg);
+	if (!rc)
+		ppr_registered = false;
+	result("DVM-PPR-HOSTILE test=badop case=unregister-flags rc=%ld expect=%d\n",
+	       rc, -EINVAL);
+	unreg.flags = 0;
+	unreg.pad = 1;
+	rc = HYPERVISOR_ppr_op(XEN_PPROP_unregister, &unreg);
+	if (!rc)
+		ppr_registered = false;
+	result("DVM-PPR-HOSTILE test=badop case=unregister-pad rc=%ld expect=%d\n",
+	       rc, -EINVAL);
+	set_xen_guest_handle(gs.stats, &st);
+	rc = HYPERVISOR_ppr_op(XEN_PPROP_get_stats, &gs);
+	result("DVM-PPR-HOSTILE test=badop case=stats-dom0 rc=%ld expect=%d\n",
+	       rc, -EPERM);
+	gs.domid = DOMID_SELF;
+	gs.size = 8;
+	rc = HYPERVISOR_ppr_op(XEN_PPROP_get_stats, &gs);
+	result("DVM-PPR-HOSTILE test=badop case=stats-small rc=%ld expect=%d\n",
+	       rc, -EINVAL);
+	gs.size = sizeof(st);
+	set_xen_guest_handle(gs.stats, NULL);
+	rc = HYPERVISOR_ppr_op(XEN_PPROP_get_stats, &gs);
+	result("DVM-PPR-HOSTILE test=badop case=stats-null rc=%ld expect=%d\n",
+	       rc, ppr_registered ? -EFAULT : -ENOENT);
+	if (!ppr_registered) {
+		rc = ppr_register();
+		result("DVM-PPR-HOSTILE test=badop case=reregister rc=%ld expect=0\n",
+		       rc);
+	}
+}
+
+static ssize_t hostile_write(struct file *file, const char __user *ubuf,
+			     size_t len, loff_t *ppos)
+{
+	unsigned long a = 0, b = 0;
+	char buf[64], cmd[16];
+	int n;
+
+	if (len >= sizeof(buf))
+		return -EINVAL;
+	if (copy_from_user(buf, ubuf, len))
+		return -EFAULT;
+	buf[len] = '\0';
+	n = sscanf(buf, "%15s %lu %lu", cmd, &a, &b);
+	if (n < 1)
+		return -EINVAL;
+
+	mutex_lock(&ppr_lock);
+	ppr_result_len = 0;
+	if (!strcmp(cmd, "garbage") && n >= 2 && a) {
+		hostile_garbage(a);
+	} else if (!strcmp(cmd, "lie") && n >= 2 && a) {
+		hostile_lie(a, n >= 3 ? b : 1000);
+	} else if (!strcmp(cmd, "reregister")) {
+		result("DVM-PPR-HOSTILE test=reregister registered=%d rc=%ld expect=%d\n",
+		       ppr_registered, ppr_register(), -EEXIST);
+	} else if (!strcmp(cmd, "bogus")) {
+		hostile_bogus();
+	} else if (!strcmp(cmd, "flap") && n >= 2) {
+		hostile_flap(a);
+	} else if (!strcmp(cmd, "badop")) {
+		hostile_badop();
+	} else if (!strcmp(cmd, "unregister")) {
+		result("DVM-PPR-HOSTILE test=unregister rc=%ld\n",
+		       ppr_unregister());
+	} else if (!strcmp(cmd, "register")) {
+		result("DVM-PPR-HOSTILE test=register rc=%ld\n",
+		       ppr_register());
+	} else {
+		mutex_unlock(&ppr_lock);
+		return -EINVAL;
+	}
+	mutex_unlock(&ppr_lock);
+	return len;
+}
+
+static ssize_t hostile_read(struct file *file, char __user *ubuf, size_t len,
+			    loff_t *ppos)
+{
+	ssize_t rc;
+
+	mutex_lock(&ppr_lock);
+	rc = simple_read_from_buffer(ubuf, len, ppos, ppr_result,
+				     ppr_result_len);
+	mutex_unlock(&ppr_lock);
+	return rc;
+}
+
+static const struct file_operations hostile_fops = {
+	.owner = THIS_MODULE,
+	.write = hostile_write,
+	.read = hostile_read,
+	.llseek = default_llseek,
+};
+
+void ppr_hostile_init(struct dentry *dir)
+{
+	debugfs_create_file("hostile", 0600, dir, NULL, &hostile_fops);
+}
