@@ -1,0 +1,571 @@
+/*
+ * dvm-ppr: guest-side workloads for the PPR osstest jobs.
+ *
+ *   dvm-ppr stats [-t TAG]
+ *   dvm-ppr reclaim [-m MIB] [-k KEEP_MIB] [-H HOLD_S] [-w WAIT_S] [-s SEED]
+ *   dvm-ppr churn [-p PROCS] [-m MIB] [-t SECS] [-s SEED]
+ *   dvm-ppr frag [-m MIB] [-H HOLD_S] [-w WAIT_S] [-s SEED]
+ *   dvm-ppr hold [-m MIB] [-t SECS] [-s SEED]
+ *
+ * stats:   one line with every counter of /sys/kernel/debug/ppr/stats:
+ *            DVM-PPR-STATS tag=TAG key=value ...
+ * reclaim: fill KEEP_MIB (kept) and MIB (to free) of anonymous memory,
+ *          hold HOLD_S seconds, free MIB, wait WAIT_S seconds, map MIB
+ *          again: it must read as zeroes, take a new pattern, and the kept
+ *          memory must still hold its pattern.
+ *            DVM-PPR-ALLOCATED mib=M keep_mib=K
+ *            DVM-PPR-FREED mib=M pages=P
+ *            DVM-PPR-WAIT t=S array_reclaimed=N xen_frames_returned=N
+ *            DVM-PPR-WAITED secs=W
+ *            DVM-PPR-RECLAIM result=pass|fail mib=M nonzero=N mismatches=N
+ * churn:   PROCS processes map random sizes up to MIB, write a pattern,
+ *          sometimes sleep, verify, drop and re-touch part of it (must
+ *          read zero), write/read/unlink a tmpfs file, unmap; for SECS.
+ *            DVM-PPR-CHURN result=pass|fail procs=P secs=T iterations=I
+ *                          pages=N mismatches=N
+ * frag:    map and fill MIB, hold, MADV_DONTNEED every other 4 KiB page,
+ *          wait, then the kept pages must hold their data and the dropped
+ *          ones read zero.
+ *            DVM-PPR-FRAG-ALLOCATED mib=M pages=P
+ *            DVM-PPR-FRAG-FREED pages=N
+ *            DVM-PPR-FRAG result=pass|fail freed_pages=N kept_mismatch=N
+ *                         freed_nonzero=N
+ * hold:    fill MIB and keep it, free as much again, then check the kept
+ *          memory every second for SECS (e.g. across xl save/restore),
+ *          then map MIB fresh (zeroes) and check once more.
+ *            DVM-PPR-HOLD-START mib=M secs=T
+ *            DVM-PPR-HOLD-CHECK t=S mismatches=N   (every 10 s, or on error)
+ *            DVM-PPR-HOLD result=pass|fail checks=N nonzero=N mismatches=N
+ *
+ * Exit status 0 only if no data mismatch was seen.
+ */
+
+#include <errno.h>
+#include <fcntl.h>
+#include <inttypes.h>
+#include <signal.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define PAGE_SIZE 4096UL
+#define WORDS_PER_PAGE (PAGE_SIZE / sizeof(uint64_t))
+#define STATS_FILE "/sys/kernel/debug/ppr/stats"
+
+static uint64_t mix(uint64_t x)
+{
+    x ^= x >> 33;
+    x *= 0xff51afd7ed558ccdULL;
+    x ^= x >> 33;
+    x *= 0xc4ceb9fe1a85ec53ULL;
+    x ^= x >> 33;
+    return x;
+}
+
+static void usage(void)
+{
+    fprintf(stderr,
+            "usage: dvm-ppr stats [-t TAG]\n"
+            "       dvm-ppr reclaim [-m MIB] [-k KEEP_MIB] [-H HOLD_S] "
+            "[-w WAIT_S] [-s SEED]\n"
+            "       dvm-ppr churn [-p PROCS] [-m MIB] [-t SECS] [-s SEED]\n"
+            "       dvm-ppr frag [-m MIB] [-H HOLD_S] [-w WAIT_S] "
+            "[-s SEED]\n"
+            "       dvm-ppr hold [-m MIB] [-t SECS] [-s SEED]\n");
+    exit(2);
+}
+
+static void *map_anon(size_t len)
+{
+    void *p = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                   MAP_PRIVATE | MAP_ANONYMOUS | MAP_POPULATE, -1, 0);
+
+    if ( p == MAP_FAILED )
+    {
+        fprintf(stderr, "dvm-ppr: mmap %zu bytes: %s\n", len,
+                strerror(errno));
+        exit(1);
+    }
+    return p;
+}
+
+/* Page p of a region tagged tag gets words base + w, base from the tag. */
+static uint64_t page_base(uint64_t seed, uint64_t tag, uint64_t p)
+{
+    return mix(seed ^ mix(tag << 40 ^ p));
+}
+
+static void fill(uint64_t *mem, size_t pages, uint64_t seed, uint64_t tag)
+{
+    size_t p, w;
+
+    for ( p = 0; p < pages; p++ )
+    {
+        uint64_t base = page_base(seed, tag, p);
+
+        for ( w = 0; w < WORDS_PER_PAGE; w++ )
+            mem[p * WORDS_PER_PAGE + w] = base + w;
+    }
+}
+
+/* Number of words in page p that do not hold the pattern. */
+static uint64_t check_page(const uint64_t *mem, size_t p, uint64_t seed,
+                           uint64_t tag)
+{
+    uint64_t base = page_base(seed, tag, p), bad = 0;
+    size_t w;
+
+    for ( w = 0; w < WORDS_PER_PAGE; w++ )
+        if ( mem[p * WORDS_PER_PAGE + w] != base + w )
+            bad++;
+    return bad;
+}
+
+static uint64_t check(const uint64_t *mem, size_t pages, uint64_t seed,
+                      uint64_t tag)
+{
+    uint64_t bad = 0;
+    size_t p;
+
+    for ( p = 0; p < pages; p++ )
+        bad += check_page(mem, p, seed, tag);
+    return bad;
+}
+
+static uint64_t nonzero_page(const uint64_t *mem, size_t p)
+{
+    uint64_t bad = 0;
+    size_t w;
+
+    for ( w = 0; w < WORDS_PER_PAGE; w++ )
+        if ( mem[p * WORDS_PER_PAGE + w] )
+            bad++;
+    return bad;
+}
+
+/* ------------------------------------------------------------- stats */
+
+struct kv {
+    char key[48];
+    char val[32];
+};
+
+static struct kv stats[128];
+static unsigned int nr_stats;
+
+/* Only mount things inside the test guest (dvm.run= on its cmdline). */
+static int in_dvm_guest(void)
+{
+    char buf[1024] = "";
+    FILE *f = fopen("/proc/cmdline", "r");
+
+    if ( !f )
+        return 0;
+    if ( !fgets(buf, sizeof(buf), f) )
+        buf[0] = '\0';
+    fclose(f);
+    return strstr(buf, "dvm.run=") != NULL;
+}
+
+static int read_stats(void)
+{
+    char line[128];
+    FILE *f;
+
+    nr_stats = 0;
+    f = fopen(STATS_FILE, "r");
+    if ( !f && in_dvm_guest() )
+    {
+        /* The guest init does not mount debugfs. */
+        mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL);
+        f = fopen(STATS_FILE, "r");
+    }
+    if ( !f )
+        return -1;
+    while ( nr_stats < sizeof(stats) / sizeof(stats[0]) &&
+            fgets(line, sizeof(line), f) )
+    {
+        struct kv *kv = &stats[nr_stats];
+
+        if ( sscanf(line, "%47s %31s", kv->key, kv->val) == 2 )
+            nr_stats++;
+    }
+    fclose(f);
+    return 0;
+}
+
+static const char *stat_str(const char *key)
+{
+    unsigned int i;
+
+    for ( i = 0; i < nr_stats; i++ )
+        if ( !strcmp(stats[i].key, key) )
+            return stats[i].val;
+    return "-";
+}
+
+static void print_stats(const char *tag)
+{
+    unsigned int i;
+
+    if ( read_stats() )
+    {
+        printf("DVM-PPR-STATS tag=%s error=no-stats-file\n", tag);
+        fflush(stdout);
+        return;
+    }
+    printf("DVM-PPR-STATS tag=%s", tag);
+    for ( i = 0; i < nr_stats; i++ )
+        printf(" %s=%s", stats[i].key, stats[i].val);
+    printf("\n");
+    fflush(stdout);
+}
+
+/* Wait secs seconds, printing progress every 5 seconds. */
+static void wait_progress(unsigned long secs)
+{
+    unsigned long t;
+
+    for ( t = 1; t <= secs; t++ )
+    {
+        sleep(1);
+        if ( t % 5 && t != secs )
+            continue;
+        read_stats();
+        printf("DVM-PPR-WAIT t=%lu array_free=%s array_aged=%s "
+               "array_reclaimed=%s xen_frames_returned=%s "
+               "xen_refaulted=%s\n", t, stat_str("array_free"),
+               stat_str("array_aged"), stat_str("array_reclaimed"),
+               stat_str("xen_frames_returned"), stat_str("xen_refaulted"));
+        fflush(stdout);
+    }
+    printf("DVM-PPR-WAITED secs=%lu\n", secs);
+    fflush(stdout);
+}
+
+/* ----------------------------------------------------------- reclaim */
+
+static int do_reclaim(unsigned long mib, unsigned long keep_mib,
+                      unsigned long hold, unsigned long wait, uint64_t seed)
+{
+    size_t len = mib << 20, pages = len / PAGE_SIZE;
+    size_t klen = keep_mib << 20, kpages = klen / PAGE_SIZE, p;
+    uint64_t *keep = NULL, *mem, nonzero = 0, bad = 0, kbad = 0;
+
+    print_stats("reclaim-start");
+    if ( kpages )
+    {
+        keep = map_anon(klen);
+        fill(keep, kpages, seed, 1);
+    }
+    mem = map_anon(len);
+    fill(mem, pages, seed, 2);
+    bad += check(mem, pages, seed, 2);
+    printf("DVM-PPR-ALLOCATED mib=%lu keep_mib=%lu mismatches=%" PRIu64 "\n",
+           mib, keep_mib, bad);
+    fflush(stdout);
+    sleep(hold);
+
+    munmap(mem, len);
+    printf("DVM-PPR-FREED mib=%lu pages=%zu\n", mib, pages);
+    fflush(stdout);
+    print_stats("reclaim-freed");
+    wait_progress(wait);
+    print_stats("reclaim-waited");
+
+    /* Fresh anonymous memory reads zero: the kernel zeroed it. */
+    mem = map_anon(len);
+    for ( p = 0; p < pages; p++ )
+        nonzero += nonzero_page(mem, p);
+    fill(mem, pages, seed, 3);
+    bad += check(mem, pages, seed, 3);
+    if ( keep )
+        kbad = check(keep, kpages, seed, 1);
+    munmap(mem, len);
+    if ( keep )
+        munmap(keep, klen);
+    print_stats("reclaim-end");
+
+    printf("DVM-PPR-RECLAIM result=%s mib=%lu keep_mib=%lu nonzero=%" PRIu64
+           " mismatches=%" PRIu64 " keep_mismatches=%" PRIu64 "\n",
+           nonzero || bad || kbad ? "fail" : "pass", mib, keep_mib, nonzero,
+           bad, kbad);
+    return nonzero || bad || kbad ? 1 : 0;
+}
+
+/* ------------------------------------------------------------- churn */
+
+struct churn_result {
+    uint64_t iterations, pages, mismatches;
+};
+
+static uint64_t rng(uint64_t *s)
+{
+    *s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+    return mix(*s);
+}
+
+static uint64_t churn_file(unsigned int id, uint64_t seed, uint64_t tag)
+{
+    static uint64_t buf[64 * WORDS_PER_PAGE];
+    size_t pages = sizeof(buf) / PAGE_SIZE;
+    char path[64];
+    uint64_t bad;
+    int fd;
+
+    snprintf(path, sizeof(path), "/tmp/dvm-ppr-churn.%u", id);
+    fd = open(path, O_RDWR | O_CREAT | O_TRUNC, 0600);
+    if ( fd < 0 )
+        return 0;
+    fill(buf, pages, seed, tag);
+    if ( write(fd, buf, sizeof(buf)) != (ssize_t)sizeof(buf) )
+    {
+        close(fd);
+        unlink(path);
+        return 0;   /* tmpfs full: not a data error */
+    }
+    memset(buf, 0, sizeof(buf));
+    if ( pread(fd, buf, sizeof(buf), 0) != (ssize_t)sizeof(buf) )
+        bad = 1;
+    else
+        bad = check(buf, pages, seed, tag);
+    close(fd);
+    unlink(path);
+    return bad;
+}
+
+static void churn_child(unsigned int id, unsigned long mib, time_t end,
+                        uint64_t seed, int fd)
+{
+    struct churn_result r = { 0, 0, 0 };
+    uint64_t s = seed ^ mix(id + 1);
+
+    while ( time(NULL) < end )
+    {
+        size_t pages = 1 + rng(&s) % ((mib << 20) / PAGE_SIZE);
+        size_t len = pages * PAGE_SIZE, first, n, p;
+        uint64_t tag = r.iterations << 8 | id, *mem, is = rng(&s);
+
+        mem = map_anon(len);
+        fill(mem, pages, is, tag);
+        /* Sometimes hold the data across a few scan periods. */
+        if ( rng(&s) % 4 == 0 )
+            sleep(rng(&s) % 4);
+        r.mismatches += check(mem, pages, is, tag);
+
+        /* Drop part of it: it must come back as zeroes, then refill. */
+        first = rng(&s) % pages;
+        n = 1 + rng(&s) % (pages - first);
+        if ( madvise((char *)mem + first * PAGE_SIZE, n * PAGE_SIZE,
+                     MADV_DONTNEED) == 0 )
+        {
+            for ( p = first; p < first + n; p++ )
+                r.mismatches += nonzero_page(mem, p);
+            fill(mem, pages, is, tag + 1);
+            r.mismatches += check(mem, pages, is, tag + 1);
+        }
+        munmap(mem, len);
+
+        r.mismatches += churn_file(id, is, tag);
+        r.pages += pages;
+        r.iterations++;
+    }
+    if ( write(fd, &r, sizeof(r)) != (ssize_t)sizeof(r) )
+        exit(1);
+    exit(0);
+}
+
+static int do_churn(unsigned int procs, unsigned long mib, unsigned long secs,
+                    uint64_t seed)
+{
+    struct churn_result total = { 0, 0, 0 }, r;
+    time_t end = time(NULL) + secs;
+    unsigned int i, lost = 0;
+    int fds[2];
+
+    if ( pipe(fds) )
+        return 1;
+    print_stats("churn-start");
+    printf("DVM-PPR-CHURN-START procs=%u mib=%lu secs=%lu\n", procs, mib,
+           secs);
+    fflush(stdout);
+    for ( i = 0; i < procs; i++ )
+    {
+        pid_t pid = fork();
+
+        if ( pid == 0 )
+        {
+            close(fds[0]);
+            churn_child(i, mib, end, seed, fds[1]);
+        }
+        if ( pid < 0 )
+        {
+            fprintf(stderr, "dvm-ppr: fork: %s\n", strerror(errno));
+            lost++;
+        }
+    }
+    close(fds[1]);
+    for ( i = 0; i < procs - lost; i++ )
+    {
+        if ( read(fds[0], &r, sizeof(r)) != (ssize_t)sizeof(r) )
+        {
+            lost++;     /* a child died (OOM?) without reporting */
+            continue;
+        }
+        total.iterations += r.iterations;
+        total.pages += r.pages;
+        total.mismatches += r.mismatches;
+    }
+    while ( wait(NULL) > 0 )
+        ;
+    print_stats("churn-end");
+    printf("DVM-PPR-CHURN result=%s procs=%u secs=%lu iterations=%" PRIu64
+           " pages=%" PRIu64 " mismatches=%" PRIu64 " lost=%u\n",
+           total.mismatches || lost ? "fail" : "pass", procs, secs,
+           total.iterations, total.pages, total.mismatches, lost);
+    return total.mismatches || lost ? 1 : 0;
+}
+
+/* -------------------------------------------------------------- frag */
+
+static int do_frag(unsigned long mib, unsigned long hold, unsigned long wait,
+                   uint64_t seed)
+{
+    size_t len = mib << 20, pages = len / PAGE_SIZE, p, freed = 0;
+    uint64_t *mem, kept_bad = 0, freed_bad = 0;
+
+    print_stats("frag-start");
+    mem = map_anon(len);
+    fill(mem, pages, seed, 4);
+    printf("DVM-PPR-FRAG-ALLOCATED mib=%lu pages=%zu\n", mib, pages);
+    fflush(stdout);
+    sleep(hold);
+
+    /* Every other page goes back to the page allocator (no THP here). */
+    for ( p = 0; p < pages; p += 2 )
+        if ( madvise((char *)mem + p * PAGE_SIZE, PAGE_SIZE,
+                     MADV_DONTNEED) == 0 )
+            freed++;
+    printf("DVM-PPR-FRAG-FREED pages=%zu mib=%lu\n", freed,
+           (unsigned long)(freed * PAGE_SIZE >> 20));
+    fflush(stdout);
+    print_stats("frag-freed");
+    wait_progress(wait);
+    print_stats("frag-waited");
+
+    for ( p = 0; p < pages; p++ )
+    {
+        if ( p % 2 )
+            kept_bad += check_page(mem, p, seed, 4);
+        else
+            freed_bad += nonzero_page(mem, p);
+    }
+    munmap(mem, len);
+    printf("DVM-PPR-FRAG result=%s freed_pages=%zu kept_mismatch=%" PRIu64
+           " freed_nonzero=%" PRIu64 "\n",
+           kept_bad || freed_bad ? "fail" : "pass", freed, kept_bad,
+           freed_bad);
+    return kept_bad || freed_bad ? 1 : 0;
+}
+
+/* -------------------------------------------------------------- hold */
+
+static int do_hold(unsigned long mib, unsigned long secs, uint64_t seed)
+{
+    size_t len = mib << 20, pages = len / PAGE_SIZE, p;
+    uint64_t *keep, *mem, bad = 0, nonzero = 0;
+    unsigned long t, checks = 0;
+
+    print_stats("hold-start");
+    keep = map_anon(len);
+    fill(keep, pages, seed, 5);
+    /* Free as much again, so the domain has reclaimed pages. */
+    mem = map_anon(len);
+    fill(mem, pages, seed, 6);
+    munmap(mem, len);
+    printf("DVM-PPR-HOLD-START mib=%lu secs=%lu\n", mib, secs);
+    fflush(stdout);
+    for ( t = 1; t <= secs; t++ )
+    {
+        uint64_t b;
+
+        sleep(1);
+        b = check(keep, pages, seed, 5);
+        bad += b;
+        checks++;
+        if ( b || !(t % 10) )
+            printf("DVM-PPR-HOLD-CHECK t=%lu mismatches=%" PRIu64 "\n", t, b);
+        fflush(stdout);
+    }
+    print_stats("hold-checked");
+    /* Touch fresh memory: refaults of reclaimed pages. */
+    mem = map_anon(len);
+    for ( p = 0; p < pages; p++ )
+        nonzero += nonzero_page(mem, p);
+    fill(mem, pages, seed, 7);
+    bad += check(mem, pages, seed, 7);
+    munmap(mem, len);
+    bad += check(keep, pages, seed, 5);
+    munmap(keep, len);
+    print_stats("hold-end");
+    printf("DVM-PPR-HOLD result=%s mib=%lu secs=%lu checks=%lu nonzero=%" PRIu64
+           " mismatches=%" PRIu64 "\n", bad || nonzero ? "fail" : "pass",
+           mib, secs, checks, nonzero, bad);
+    return bad || nonzero ? 1 : 0;
+}
+
+int main(int argc, char **argv)
+{
+    unsigned long mib = 64, keep = 16, hold = 5, wait = 30, secs = 60;
+    unsigned int procs = 4;
+    const char *cmd, *tag = "now";
+    uint64_t seed = 1;
+    int opt;
+
+    if ( argc < 2 )
+        usage();
+    cmd = argv[1];
+    optind = 2;
+    while ( (opt = getopt(argc, argv, "m:k:H:w:s:p:t:")) != -1 )
+    {
+        switch ( opt )
+        {
+        case 'm': mib = strtoul(optarg, NULL, 0); break;
+        case 'k': keep = strtoul(optarg, NULL, 0); break;
+        case 'H': hold = strtoul(optarg, NULL, 0); break;
+        case 'w': wait = strtoul(optarg, NULL, 0); break;
+        case 's': seed = strtoull(optarg, NULL, 0); break;
+        case 'p': procs = strtoul(optarg, NULL, 0); break;
+        case 't': secs = strtoul(optarg, NULL, 0); tag = optarg; break;
+        default: usage();
+        }
+    }
+    if ( optind != argc )
+        usage();
+    setvbuf(stdout, NULL, _IOLBF, 0);
+
+    if ( !strcmp(cmd, "stats") )
+    {
+        print_stats(tag);
+        return 0;
+    }
+    if ( !mib )
+        usage();
+    if ( !strcmp(cmd, "reclaim") )
+        return do_reclaim(mib, keep, hold, wait, seed);
+    if ( !strcmp(cmd, "churn") )
+        return procs ? do_churn(procs, mib, secs, seed) : 2;
+    if ( !strcmp(cmd, "frag") )
+        return do_frag(mib, hold, wait, seed);
+    if ( !strcmp(cmd, "hold") )
+        return do_hold(mib, secs, seed);
+    usage();
+    return 2;
+}
