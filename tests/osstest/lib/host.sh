@@ -133,6 +133,7 @@ qemu_run() {
             if [ -n "$cur" ]; then
                 record_step "$cur" fail $((now - cur_t0)) "timeout"
                 result=1
+                cur=""
             fi
             kill -KILL $qpid 2>/dev/null
             wait $qpid 2>/dev/null
