@@ -1,0 +1,34 @@
+/* xl-ppr: hypervisor calls (ppr_op through libxencall; PageONE later). */
+#ifndef XL_PPR_HV_H
+#define XL_PPR_HV_H
+
+#include "xl-ppr.h"
+
+struct xencall_handle;
+
+struct xl_ppr_hv {
+    struct xencall_handle *xcall;
+    void *buf;                  /* one hypercall-safe page */
+};
+
+/* All return 0 or -errno (the hypervisor's error). */
+int xl_ppr_hv_open(struct xl_ppr_hv *hv);
+void xl_ppr_hv_close(struct xl_ppr_hv *hv);
+int xl_ppr_hv_query(struct xl_ppr_hv *hv, struct xen_ppr_query *q);
+int xl_ppr_hv_get_stats(struct xl_ppr_hv *hv, domid_t domid,
+                        struct xen_ppr_stats *s);
+int xl_ppr_hv_get_policy(struct xl_ppr_hv *hv, domid_t domid,
+                         struct xen_ppr_policy *p);
+int xl_ppr_hv_set_policy(struct xl_ppr_hv *hv,
+                         const struct xen_ppr_policy *p);
+/* Fill H; -ENOSYS (h->ppr == XL_PPR_ABSENT) when Xen has no ppr_op. */
+int xl_ppr_hv_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h);
+
+void xl_ppr_dedup_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h);
+int xl_ppr_dedup_get(struct xl_ppr_hv *hv, domid_t domid,
+                     struct xl_ppr_dedup *d);
+
+/* One line, for "xl-ppr: <what>: <this>". */
+const char *xl_ppr_strerror(int rc);
+
+#endif /* XL_PPR_HV_H */
