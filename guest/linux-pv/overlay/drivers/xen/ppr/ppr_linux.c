@@ -347,8 +347,18 @@ static int __init ppr_init(void)
 	}
 
 	rc = ppr_setup_array();
-	if (!rc)
+	if (!rc) {
 		rc = ppr_register();
+		if (rc) {
+			ppr_free_array(ppr_arr.state,
+				       (size_t)ppr_nr_frames * XEN_PAGE_SIZE);
+			kfree(ppr_frames);
+			ppr_frames = NULL;
+			ppr_arr.state = NULL;
+			ppr_arr.nr_entries = 0;
+			ppr_nr_frames = 0;
+		}
+	}
 	if (rc) {
 		ppr_boot_rc = rc;
 		ppr_off_reason = "register-failed";
