@@ -801,6 +801,11 @@ static int cmd_create(int argc, char **argv)
 
 static int cmd_help(int argc, char **argv)
 {
+    if ( argc > 1 && (!strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) )
+    {
+        printf("%s", usage_of("help"));
+        return 0;
+    }
     usage_main(stdout);
     return 0;
 }
@@ -869,7 +874,8 @@ static const struct verb verb_table[] = {
       "  -p             leave the domain paused\n"
       "  -n, --dry-run  only check the file and print the policy options\n",
       cmd_create },
-    { "help", "this text", "Usage: xl-ppr help\n", cmd_help },
+    { "help", "this text", "Usage: xl-ppr help\n\nList the verbs.\n",
+      cmd_help },
     { NULL },
 };
 
