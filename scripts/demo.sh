@@ -9,7 +9,7 @@ log "booting Xen (${DVM_XEN:-fork}) + dom0 + PVH guests under QEMU (TCG);" \
 rc=0
 "$TOP/tests/osstest/run-flight" -o "$out" demo || rc=$?
 echo
-grep -h -a 'Xen version' "$out/demo/serial.log" | head -n1 | tr -d '\r'
+grep -h -a -o 'Xen version [^(]*' "$out/demo/serial.log" | head -n1
 grep -h -a '^DEMO: ' "$out/demo/serial.log" | sed 's/^DEMO: //' | tr -d '\r'
 echo
 echo "serial log: $out/demo/serial.log"

@@ -7,7 +7,7 @@ demo() {
 
 demo_xen() {
     xl info | grep -E '^(host|xen_version|xen_extra|virt_caps|nr_cpus|total_memory|free_memory)' | demo
-    xl-ppr info | demo
+    xl-ppr info | grep -E '^(dynamicvm|free_pages)' | demo
 }
 
 demo_start() {
