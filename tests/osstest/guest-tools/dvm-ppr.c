@@ -25,9 +25,11 @@
  *                          pages=N mismatches=N
  * frag:    map and fill MIB, hold, MADV_DONTNEED every other 4 KiB page,
  *          wait, then the kept pages must hold their data and the dropped
- *          ones read zero.
+ *          ones read zero.  Without CONFIG_ADVISE_SYSCALLS (ENOSYS) the
+ *          pages are unmapped one by one instead, and only the kept ones
+ *          are checked.
  *            DVM-PPR-FRAG-ALLOCATED mib=M pages=P
- *            DVM-PPR-FRAG-FREED pages=N
+ *            DVM-PPR-FRAG-FREED pages=N mib=M how=madvise|munmap
  *            DVM-PPR-FRAG result=pass|fail freed_pages=N kept_mismatch=N
  *                         freed_nonzero=N
  * hold:    fill MIB and keep it, free as much again, then check the kept
@@ -440,6 +442,7 @@ static int do_frag(unsigned long mib, unsigned long hold, unsigned long wait,
 {
     size_t len = mib << 20, pages = len / PAGE_SIZE, p, freed = 0;
     uint64_t *mem, kept_bad = 0, freed_bad = 0;
+    int unmapped = 0;
 
     print_stats("frag-start");
     mem = map_anon(len);
@@ -448,13 +451,26 @@ static int do_frag(unsigned long mib, unsigned long hold, unsigned long wait,
     fflush(stdout);
     sleep(hold);
 
-    /* Every other page goes back to the page allocator (no THP here). */
+    /*
+     * Every other page goes back to the page allocator (no THP here).
+     * Without CONFIG_ADVISE_SYSCALLS unmap the pages instead.
+     */
     for ( p = 0; p < pages; p += 2 )
-        if ( madvise((char *)mem + p * PAGE_SIZE, PAGE_SIZE,
-                     MADV_DONTNEED) == 0 )
+    {
+        char *a = (char *)mem + p * PAGE_SIZE;
+
+        if ( !unmapped && madvise(a, PAGE_SIZE, MADV_DONTNEED) == 0 )
+        {
             freed++;
-    printf("DVM-PPR-FRAG-FREED pages=%zu mib=%lu\n", freed,
-           (unsigned long)(freed * PAGE_SIZE >> 20));
+            continue;
+        }
+        unmapped = 1;
+        if ( munmap(a, PAGE_SIZE) == 0 )
+            freed++;
+    }
+    printf("DVM-PPR-FRAG-FREED pages=%zu mib=%lu how=%s\n", freed,
+           (unsigned long)(freed * PAGE_SIZE >> 20),
+           unmapped ? "munmap" : "madvise");
     fflush(stdout);
     print_stats("frag-freed");
     wait_progress(wait);
@@ -464,7 +480,7 @@ static int do_frag(unsigned long mib, unsigned long hold, unsigned long wait,
     {
         if ( p % 2 )
             kept_bad += check_page(mem, p, seed, 4);
-        else
+        else if ( !unmapped )
             freed_bad += nonzero_page(mem, p);
     }
     munmap(mem, len);
