@@ -59,6 +59,11 @@ if [ -f "$TOP/ppr/ppr_core.c" ]; then
     mkdir -p "$src/xen/common/ppr"
     cp "$TOP"/ppr/ppr_core.[ch] "$TOP"/ppr/ppr_platform.h "$src/xen/common/ppr/"
 fi
+if [ -f "$TOP/pageone/pageone_core.c" ]; then
+    mkdir -p "$src/xen/common/pageone"
+    cp "$TOP"/pageone/pageone_core.[ch] "$TOP"/pageone/pageone_platform.h \
+        "$src/xen/common/pageone/"
+fi
 
 cp "$stockdir/$XEN_HV_CONFIG" "$src/xen/.config"
 cat "$TOP"/xen/kconfig/*.config >> "$src/xen/.config"

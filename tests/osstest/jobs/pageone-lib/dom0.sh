@@ -1,0 +1,118 @@
+# Dynamic VM osstest: helpers shared by the pageone-* jobs (functions only,
+# no steps; not a job of its own).  The jobs source it as
+# /dvm/jobs/pageone-lib.sh after lib/dom0.sh.
+
+PO_CTL=/tmp/pageone-ctl
+
+# po_tools: take pageone-ctl out of the guest initramfs (it is built with
+# the static guest tools) and check that PageONE is on.
+po_tools() {
+    local x=/tmp/po-initrd
+    rm -rf "$x"; mkdir -p "$x"
+    (cd "$x" && zcat "$DVM_GUEST_INITRD" | cpio -id 2>/dev/null)
+    [ -x "$x/bin/pageone-ctl" ] || { fail "no pageone-ctl in the guest initramfs"; return 1; }
+    cp "$x/bin/pageone-ctl" "$PO_CTL"
+    rm -rf "$x"
+    "$PO_CTL" info || return 1
+    [ $(( $(po_info flags) & 1 )) -eq 1 ] || { fail "PageONE is not enabled"; return 1; }
+}
+
+# po_kv "LINE" KEY: value of KEY in a key=value line.
+po_kv() {
+    echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
+po_info() {
+    po_kv "$("$PO_CTL" info)" "$1"
+}
+
+# po_dom NAME KEY
+po_dom() {
+    po_kv "$("$PO_CTL" dom "$(xl domid "$1")")" "$2"
+}
+
+# po_guest NAME MEM_MIB FILL_MIB SEED [GROUP]: create a guest running the
+# pageone workload; put it in share group GROUP (default: its own).
+po_guest() {
+    guest_create "$1" "$2" "pageone dvm.po_mib=$3 dvm.po_seed=$4 ppr=off" || return 1
+    if [ -n "${5:-}" ]; then
+        "$PO_CTL" dom "$(xl domid "$1")" group="$5" || return 1
+    fi
+    echo 0 > "/tmp/po-n-$1"
+}
+
+# po_send NAME COMMAND: write a command line to the guest's console; it
+# answers with a marker carrying the command's number (printed).
+po_send() {
+    local tty n
+    tty=$("$PO_CTL" xsread "/local/domain/$(xl domid "$1")/console/tty") ||
+        { fail "no console tty for $1"; return 1; }
+    n=$(( $(cat "/tmp/po-n-$1") + 1 ))
+    echo "$n" > "/tmp/po-n-$1"
+    printf '%s\n' "$2" > "$tty"
+    echo "$n"
+}
+
+# po_cmd NAME COMMAND MARKER TIMEOUT: send, wait for "MARKER n=<n>".
+po_cmd() {
+    local n
+    n=$(po_send "$1" "$2") || return 1
+    guest_wait "$1" "$3 n=$n( |\$)" "$4"
+}
+
+# po_verify NAME...: every guest checks all its data.
+po_verify() {
+    local g
+    for g in "$@"; do
+        po_cmd "$g" verify DVM-PO-VERIFY 300 | grep -q 'result=pass' ||
+            { guest_dump "$g" | tail -n 5; fail "guest $g: data mismatch"; return 1; }
+    done
+}
+
+po_domids() {
+    local g ids=""
+    for g in "$@"; do ids="$ids $(xl domid "$g")"; done
+    echo $ids
+}
+
+po_show() {
+    "$PO_CTL" info
+    local g
+    for g in "$@"; do "$PO_CTL" dom "$(xl domid "$g")"; done
+}
+
+# po_wait_scans N TIMEOUT: wait until N more full passes completed.
+po_wait_scans() {
+    local start t=0
+    start=$(po_info full_scans)
+    while [ $(( $(po_info full_scans) - start )) -lt "$1" ]; do
+        [ $t -lt "$2" ] || { fail "fewer than $1 passes in $2 s"; return 1; }
+        sleep 5; t=$((t + 5))
+    done
+}
+
+# po_warmup: one tiny guest lifetime, so that one-off allocations (dom0
+# maptrack, xenstore) do not show up in the leak check; then record the
+# free page count.
+po_warmup() {
+    guest_create powarm 64 idle
+    guest_wait powarm 'DVM-GUEST-IDLE' 300
+    xl destroy powarm
+    guest_gone powarm 120
+    settle_free_pages > /tmp/po-free-before
+    info "free pages before the guests: $(cat /tmp/po-free-before)"
+}
+
+# po_leak NAME...: destroy the guests; Xen's free pages must come back to
+# the count po_warmup recorded, to the page.
+po_leak() {
+    local g before after
+    for g in "$@"; do xl destroy "$g" 2>/dev/null || true; done
+    for g in "$@"; do guest_gone "$g" 120 || return 1; done
+    before=$(cat /tmp/po-free-before)
+    after=$(settle_free_pages)
+    "$PO_CTL" info
+    info "free pages after destroy: $after (delta $((after - before)))"
+    [ "$after" -eq "$before" ] ||
+        fail "Xen lost $((before - after)) pages across the guests' lifetime"
+}
