@@ -89,16 +89,42 @@ int xl_ppr_parse_u64(const char *s, uint64_t min, uint64_t max,
     return 0;
 }
 
-int xl_ppr_check_group(const char *s)
+int xl_ppr_group_id(const char *s, uint32_t *id)
 {
     size_t n = strlen(s), i;
+    uint32_t h = 2166136261U;
+    uint64_t v;
 
-    if ( !n || n >= XL_PPR_GROUP_LEN )
+    if ( !strcmp(s, "own") )
+    {
+        *id = 0;
+        return 0;
+    }
+    if ( isdigit((unsigned char)*s) )
+    {
+        if ( xl_ppr_parse_u64(s, 1, XL_PPR_GROUP_MAX, &v) )
+            return -1;
+        *id = v;
+        return 0;
+    }
+    if ( !n || n >= XL_PPR_GROUP_LEN || !isalpha((unsigned char)*s) )
         return -1;
     for ( i = 0; i < n; i++ )
+    {
         if ( !isalnum((unsigned char)s[i]) && !strchr("_.-", s[i]) )
             return -1;
+        h = (h ^ (unsigned char)s[i]) * 16777619U;
+    }
+    h &= XL_PPR_GROUP_MAX;
+    *id = h ? h : 1;
     return 0;
+}
+
+int xl_ppr_check_group(const char *s)
+{
+    uint32_t id;
+
+    return xl_ppr_group_id(s, &id);
 }
 
 /* ------------------------------------------------------------ policy */
@@ -182,10 +208,11 @@ int xl_ppr_opts_set(struct xl_ppr_policy_opts *o, enum xl_ppr_key k,
         break;
 
     case XL_PPR_KEY_SHARE_GROUP:
-        if ( xl_ppr_check_group(val) )
-            return errf(err, errlen, "%s: '%s' is not 1 to %d characters "
-                        "of A-Z a-z 0-9 _ . -", name, val,
-                        XL_PPR_GROUP_LEN - 1);
+        if ( xl_ppr_group_id(val, &o->group_id) )
+            return errf(err, errlen, "%s: '%s' is not own, a number from 1 "
+                        "to %u or a name (a letter, then up to %d of "
+                        "A-Z a-z 0-9 _ . -)", name, val, XL_PPR_GROUP_MAX,
+                        XL_PPR_GROUP_LEN - 2);
         strcpy(o->share_group, val);
         break;
 
@@ -408,20 +435,48 @@ static uint64_t mib(uint64_t pages)
 
 #define KV(f, k, fmt, ...) fprintf(f, "%-20s: " fmt "\n", k, ##__VA_ARGS__)
 
+/* "own" for 0 (the domain alone), else the id. */
+static void group_str(char *buf, size_t len, uint32_t group)
+{
+    if ( group )
+        snprintf(buf, len, "%u", group);
+    else
+        snprintf(buf, len, "own");
+}
+
 static void print_dedup_kv(FILE *f, const struct xl_ppr_dedup *d, int host)
 {
-    if ( !d->avail )
+    char grp[16];
+
+    if ( host )
     {
-        KV(f, "dedup", "not available (hypervisor without PageONE)");
+        KV(f, "dedup_compiled_in", "%s", d->compiled ? "yes" : "no");
+        if ( !d->avail )
+        {
+            KV(f, "dedup", "not available (%s)",
+               d->compiled ? "pageone=0 on the Xen command line"
+                           : "hypervisor without PageONE");
+            return;
+        }
+        KV(f, "dedup", "%s", d->on ? "running" : "stopped");
+        KV(f, "dedup_merged_pages", "%" PRIu64, d->merged);
+        KV(f, "dedup_shared_frames", "%" PRIu64, d->shared);
+        KV(f, "dedup_zero_pages", "%" PRIu64, d->zero);
+        KV(f, "dedup_saved_pages", "%" PRId64, d->saved);
+        KV(f, "dedup_cpu_ms", "%" PRIu64, d->cpu_ns / 1000000);
         return;
     }
+    if ( !d->avail )
+    {
+        KV(f, "dedup", "not available");
+        return;
+    }
+    group_str(grp, sizeof(grp), d->group);
     KV(f, "dedup", "%s", d->on ? "on" : "off");
     KV(f, "dedup_merged_pages", "%" PRIu64, d->merged);
     KV(f, "dedup_shared_pages", "%" PRIu64, d->shared);
-    KV(f, "dedup_saved_pages", "%" PRIu64,
-       d->merged > d->shared ? d->merged - d->shared : 0);
-    if ( !host )
-        KV(f, "share_group", "%s", d->group[0] ? d->group : "-");
+    KV(f, "dedup_zero_pages", "%" PRIu64, d->zero);
+    KV(f, "share_group", "%s", grp);
 }
 
 static void print_policy_kv(FILE *f, const char *pfx,
@@ -475,8 +530,10 @@ static const char *onoff(int v)
 void xl_ppr_print_policy(FILE *f, const struct xl_ppr_dom *d, int header)
 {
     const struct xen_ppr_policy *p = &d->policy;
-    char id[16];
+    char id[16], grp[16] = "n/a";
 
+    if ( d->dedup.avail )
+        group_str(grp, sizeof(grp), d->dedup.group);
     if ( header )
         fprintf(f, "%-20s %5s %-7s %8s %10s %12s %-5s %s\n", "Name", "ID",
                 "Reclaim", "Scan(ms)", "MinAge(ms)", "Reserve(MiB)",
@@ -485,12 +542,17 @@ void xl_ppr_print_policy(FILE *f, const struct xl_ppr_dom *d, int header)
         strcpy(id, "-");
     else
         snprintf(id, sizeof(id), "%u", d->domid);
+    if ( !d->have_policy )
+    {
+        fprintf(f, "%-20s %5s %-7s %8s %10s %12s %-5s %s\n", d->name, id,
+                "n/a", "-", "-", "-",
+                d->dedup.avail ? onoff(d->dedup.on) : "n/a", grp);
+        return;
+    }
     fprintf(f, "%-20s %5s %-7s %8u %10u %12" PRIu64 " %-5s %s\n", d->name,
             id, onoff(p->flags & XEN_PPR_POLICY_RECLAIM), p->period_ms,
             p->min_age_ms, (uint64_t)p->reserve_mib,
-            d->dedup.avail ? onoff(d->dedup.on) : "n/a",
-            !d->dedup.avail ? "n/a" : d->dedup.group[0] ? d->dedup.group
-                                                         : "-");
+            d->dedup.avail ? onoff(d->dedup.on) : "n/a", grp);
 }
 
 void xl_ppr_print_list(FILE *f, const struct xl_ppr_dom *d, size_t n,
@@ -524,8 +586,7 @@ void xl_ppr_print_list(FILE *f, const struct xl_ppr_dom *d, size_t n,
         if ( dedup_avail && e->dedup.avail )
         {
             snprintf(mg, sizeof(mg), "%" PRIu64, mib(e->dedup.merged));
-            snprintf(grp, sizeof(grp), "%s",
-                     e->dedup.group[0] ? e->dedup.group : "-");
+            group_str(grp, sizeof(grp), e->dedup.group);
         }
         fprintf(f, "%-20s %5u %-3s %-7s %8s %9" PRIu64
                 " %9s %9s %9s %9s %9s %s\n",
@@ -576,13 +637,18 @@ void xl_ppr_print_top(FILE *f, const struct xl_ppr_host *h,
 {
     size_t i;
 
+    char dd[64] = "n/a";
+
+    if ( h->dedup.avail )
+        snprintf(dd, sizeof(dd), "%s, %" PRIu64 " MiB saved",
+                 h->dedup.on ? "running" : "stopped",
+                 mib(h->dedup.saved > 0 ? h->dedup.saved : 0));
     fprintf(f, "xl-ppr top: PPR %s, %" PRIu64 " MiB saved, %" PRIu64
             " frames returned, %" PRIu64 " refaulted, scan CPU %" PRIu64
             " ms; dedup %s\n",
             h->ppr == XL_PPR_ENABLED ? "enabled" : "disabled",
             mib(xl_ppr_saved_pages(&h->totals)), h->totals.frames_returned,
-            h->totals.refaulted, h->totals.scan_ns / 1000000,
-            !h->dedup.avail ? "n/a" : onoff(h->dedup.on));
+            h->totals.refaulted, h->totals.scan_ns / 1000000, dd);
     fprintf(f, "%-20s %5s %-3s %-7s %9s %9s %9s %9s %9s\n", "Name", "ID",
             "PPR", "Reclaim", "Mem(MiB)", "Saved", "Refaulted", "Rcl/s",
             "Merged");
@@ -629,11 +695,8 @@ static void jdedup(yajl_gen g, const struct xl_ppr_dedup *d)
     yajl_gen_bool(g, d->on);
     jint(g, "merged", d->merged);
     jint(g, "shared", d->shared);
-    js(g, "share_group");
-    if ( d->group[0] )
-        js(g, d->group);
-    else
-        yajl_gen_null(g);
+    jint(g, "zero", d->zero);
+    jint(g, "share_group", d->group);
     yajl_gen_map_close(g);
 }
 

@@ -114,6 +114,7 @@ int xl_ppr_hv_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h)
     int rc;
 
     memset(h, 0, sizeof(*h));
+    xl_ppr_dedup_probe(hv, h);
     rc = xl_ppr_hv_query(hv, &q);
     if ( rc == -ENOSYS || (rc && !q.version) )
     {
@@ -135,25 +136,117 @@ int xl_ppr_hv_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h)
         h->have_policy = 1;
         h->have_stats = !xl_ppr_hv_get_stats(hv, DOMID_XEN, &h->totals);
     }
-    xl_ppr_dedup_probe(hv, h);
     return 0;
 }
 
+/* ------------------------------------------------------------ PageONE */
+
+#ifndef __HYPERVISOR_pageone_op
+#define __HYPERVISOR_pageone_op 44      /* xen/patches/0021 */
+#endif
+
+static int pageone_op(struct xl_ppr_hv *hv, unsigned int cmd)
+{
+    int rc = xencall2(hv->xcall, __HYPERVISOR_pageone_op, cmd,
+                      (uint64_t)(uintptr_t)((char *)hv->buf + ARG_OFF));
+
+    return rc < 0 ? -errno : rc;
+}
+
 /*
- * PageONE: its hypervisor interface has not landed yet.  The knobs are
- * designed (dedup on/off, share group) and shown as not available until
- * it does; wire the probe and the per-domain calls here then.
+ * PAGEONE_OP_info answers whenever the hypervisor has the hypercall (also
+ * when booted with pageone=0: then without XEN_PAGEONE_F_ENABLED).
  */
 void xl_ppr_dedup_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h)
 {
-    memset(&h->dedup, 0, sizeof(h->dedup));
+    struct xen_pageone_info *info = hv->buf;
+    struct xl_ppr_dedup *d = &h->dedup;
+
+    memset(d, 0, sizeof(*d));
+    memset(info, 0, sizeof(*info));
+    if ( pageone_op(hv, PAGEONE_OP_info) ||
+         info->version != XEN_PAGEONE_INTERFACE_VERSION )
+        return;
+    d->compiled = 1;
+    d->avail = !!(info->flags & XEN_PAGEONE_F_ENABLED);
+    d->on = !!(info->flags & XEN_PAGEONE_F_RUNNING);
+    d->merged = info->stats.pages_shared + info->stats.zero_pages;
+    d->shared = info->stats.shared_frames;
+    d->zero = info->stats.zero_pages;
+    d->saved = info->stats.frames_saved;
+    d->cpu_ns = info->idle_ns + info->timer_ns;
+}
+
+static void dedup_fill(const struct xen_pageone_domain *o,
+                       struct xl_ppr_dedup *d)
+{
+    memset(d, 0, sizeof(*d));
+    d->compiled = d->avail = 1;
+    d->on = !!(o->flags & XEN_PAGEONE_D_DEDUP);
+    d->merged = o->pages_shared + o->zero_pages;
+    d->shared = o->pages_shared;
+    d->zero = o->zero_pages;
+    d->group = o->group;
 }
 
 int xl_ppr_dedup_get(struct xl_ppr_hv *hv, domid_t domid,
                      struct xl_ppr_dedup *d)
 {
-    memset(d, 0, sizeof(*d));
-    return -ENOSYS;
+    struct xen_pageone_domain *o = hv->buf;
+    int rc;
+
+    memset(o, 0, sizeof(*o));
+    o->domid = domid;
+    rc = pageone_op(hv, PAGEONE_OP_domain_get);
+    if ( rc )
+    {
+        memset(d, 0, sizeof(*d));
+        return rc;
+    }
+    dedup_fill(o, d);
+    return 0;
+}
+
+int xl_ppr_dedup_set(struct xl_ppr_hv *hv, domid_t domid, int set_dedup,
+                     int dedup, int set_group, uint32_t group)
+{
+    struct xen_pageone_domain *o = hv->buf;
+
+    memset(o, 0, sizeof(*o));
+    o->domid = domid;
+    if ( set_dedup )
+    {
+        o->mask |= XEN_PAGEONE_DSET_DEDUP;
+        o->flags = dedup ? XEN_PAGEONE_D_DEDUP : 0;
+    }
+    if ( set_group )
+    {
+        o->mask |= XEN_PAGEONE_DSET_GROUP;
+        o->group = group;
+    }
+    return pageone_op(hv, PAGEONE_OP_domain_set);
+}
+
+int xl_ppr_dedup_get_default_group(struct xl_ppr_hv *hv, uint32_t *group)
+{
+    struct xen_pageone_info *info = hv->buf;
+    int rc;
+
+    memset(info, 0, sizeof(*info));
+    rc = pageone_op(hv, PAGEONE_OP_info);
+    if ( !rc )
+        *group = info->default_group;
+    return rc;
+}
+
+int xl_ppr_dedup_set_default_group(struct xl_ppr_hv *hv, uint32_t group)
+{
+    struct xen_pageone_set *st = hv->buf;
+
+    memset(st, 0, sizeof(*st));
+    st->mask = XEN_PAGEONE_SET_GROUP;
+    st->default_group = group;
+    return pageone_op(hv, PAGEONE_OP_set);
 }
 
 const char *xl_ppr_strerror(int rc)
@@ -169,6 +262,10 @@ const char *xl_ppr_strerror(int rc)
         return "permission denied by the hypervisor";
     case -ESRCH:
         return "no such domain";
+    case -ENOSPC:
+        return "no free share group slot in the hypervisor";
+    case -EBUSY:
+        return "the domain is dying";
     case -EPROTO:
         return "the hypervisor's PPR interface has an unknown major version";
     case -EINVAL:

@@ -24,9 +24,14 @@ int xl_ppr_hv_set_policy(struct xl_ppr_hv *hv,
 /* Fill H; -ENOSYS (h->ppr == XL_PPR_ABSENT) when Xen has no ppr_op. */
 int xl_ppr_hv_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h);
 
+/* PageONE (pageone_op, hypercall 44). */
 void xl_ppr_dedup_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h);
 int xl_ppr_dedup_get(struct xl_ppr_hv *hv, domid_t domid,
                      struct xl_ppr_dedup *d);
+int xl_ppr_dedup_set(struct xl_ppr_hv *hv, domid_t domid, int set_dedup,
+                     int dedup, int set_group, uint32_t group);
+int xl_ppr_dedup_get_default_group(struct xl_ppr_hv *hv, uint32_t *group);
+int xl_ppr_dedup_set_default_group(struct xl_ppr_hv *hv, uint32_t group);
 
 /* One line, for "xl-ppr: <what>: <this>". */
 const char *xl_ppr_strerror(int rc);

@@ -75,8 +75,11 @@ static int check_env(void)
     return 0;
 }
 
-/* check_env(), open libxencall and probe; NEED_PPR: PPR must be enabled. */
-static int open_hv(struct xl_ppr_hv *hv, struct xl_ppr_host *h, int need_ppr)
+/*
+ * check_env(), open libxencall and probe.  NEED: PPR or PageONE must be
+ * enabled.
+ */
+static int open_hv(struct xl_ppr_hv *hv, struct xl_ppr_host *h, int need)
 {
     int rc = check_env();
 
@@ -90,7 +93,7 @@ static int open_hv(struct xl_ppr_hv *hv, struct xl_ppr_host *h, int need_ppr)
         return XL_PPR_ERR_ENV;
     }
     rc = xl_ppr_hv_probe(hv, h);
-    if ( need_ppr && h->ppr != XL_PPR_ENABLED )
+    if ( need && h->ppr != XL_PPR_ENABLED && !h->dedup.avail )
     {
         fprintf(stderr, "xl-ppr: %s\n",
                 xl_ppr_strerror(h->ppr == XL_PPR_DISABLED ? -EOPNOTSUPP
@@ -167,16 +170,20 @@ static int read_dom(struct xl_ppr_hv *hv, libxl_ctx *ctx,
     d->domid = di->domid;
     d->tot_pages = di->current_memkb / 4;
     dom_name(ctx, di->domid, d->name, sizeof(d->name));
-    rc = xl_ppr_hv_get_stats(hv, di->domid, &d->stats);
-    if ( rc == -ESRCH )
-        return rc;
-    d->registered = !rc;
-    rc = xl_ppr_hv_get_policy(hv, di->domid, &d->policy);
-    if ( rc == -ESRCH )
-        return rc;
-    d->have_policy = !rc;
-    if ( h->dedup.avail )
-        xl_ppr_dedup_get(hv, di->domid, &d->dedup);
+    if ( h->ppr == XL_PPR_ENABLED )
+    {
+        rc = xl_ppr_hv_get_stats(hv, di->domid, &d->stats);
+        if ( rc == -ESRCH )
+            return rc;
+        d->registered = !rc;
+        rc = xl_ppr_hv_get_policy(hv, di->domid, &d->policy);
+        if ( rc == -ESRCH )
+            return rc;
+        d->have_policy = !rc;
+    }
+    if ( h->dedup.avail &&
+         xl_ppr_dedup_get(hv, di->domid, &d->dedup) == -ESRCH )
+        return -ESRCH;
     return 0;
 }
 
@@ -391,6 +398,103 @@ static int cmd_list(int argc, char **argv)
 
 /* ------------------------------------------------------------ policy */
 
+/* One line on stderr for a failed call about NAME; the exit code. */
+static int hv_error(const char *what, const char *name, int rc)
+{
+    fprintf(stderr, "xl-ppr: cannot %s of %s: %s\n", what, name,
+            xl_ppr_strerror(rc));
+    return rc == -ESRCH ? XL_PPR_ERR_NODOM : XL_PPR_ERR_XEN;
+}
+
+/*
+ * Is every knob of O available?  0, or an exit code after one line on
+ * stderr naming the first knob that is not.
+ */
+static int check_knobs(const struct xl_ppr_host *h,
+                       const struct xl_ppr_policy_opts *o, int is_default,
+                       const char *what)
+{
+    int k;
+
+    for ( k = 0; k < XL_PPR_NR_KEYS; k++ )
+    {
+        int dedup = k == XL_PPR_KEY_DEDUP || k == XL_PPR_KEY_SHARE_GROUP;
+
+        if ( !o->set[k] )
+            continue;
+        if ( dedup && !h->dedup.avail )
+        {
+            fprintf(stderr, "xl-ppr: --%s: dedup is not available (%s); "
+                    "%s\n", xl_ppr_key_option(k),
+                    h->dedup.compiled ? "PageONE disabled, pageone=0"
+                                      : "hypervisor without PageONE", what);
+            return XL_PPR_ERR_ENV;
+        }
+        if ( !dedup && h->ppr != XL_PPR_ENABLED )
+        {
+            fprintf(stderr, "xl-ppr: --%s: %s; %s\n", xl_ppr_key_option(k),
+                    xl_ppr_strerror(h->ppr == XL_PPR_DISABLED ? -EOPNOTSUPP
+                                                               : -ENOSYS),
+                    what);
+            return XL_PPR_ERR_ENV;
+        }
+        if ( k == XL_PPR_KEY_DEDUP && is_default )
+        {
+            fprintf(stderr, "xl-ppr: --dedup: PageONE has no default for "
+                    "new domains (use --share-group); %s\n", what);
+            return XL_PPR_ERR_USAGE;
+        }
+    }
+    return 0;
+}
+
+/*
+ * Apply O to domain DOMID (or the defaults, DOMID_INVALID) in at most two
+ * hypervisor calls, dedup first; if the PPR call then fails, the dedup
+ * settings are put back.  D holds the current values.
+ */
+static int apply_opts(struct xl_ppr_hv *hv, struct xl_ppr_dom *d,
+                      const struct xl_ppr_policy_opts *o)
+{
+    int ppr = o->set[XL_PPR_KEY_RECLAIM] || o->set[XL_PPR_KEY_SCAN_MS] ||
+              o->set[XL_PPR_KEY_MIN_AGE] || o->set[XL_PPR_KEY_RESERVE];
+    int sd = o->set[XL_PPR_KEY_DEDUP], sg = o->set[XL_PPR_KEY_SHARE_GROUP];
+    struct xen_ppr_policy p = d->policy;
+    char err[XL_PPR_ERR_LEN];
+    int rc;
+
+    if ( ppr )
+    {
+        xl_ppr_policy_apply(o, &p);
+        p.domid = d->domid;
+        if ( xl_ppr_policy_check(&p, err, sizeof(err)) )
+        {
+            fprintf(stderr, "xl-ppr: %s; nothing changed\n", err);
+            return XL_PPR_ERR_USAGE;
+        }
+    }
+
+    if ( d->domid == DOMID_INVALID && sg )
+        rc = xl_ppr_dedup_set_default_group(hv, o->group_id);
+    else if ( sd || sg )
+        rc = xl_ppr_dedup_set(hv, d->domid, sd, o->dedup, sg, o->group_id);
+    else
+        rc = 0;
+    if ( rc )
+        return hv_error("set the dedup policy", d->name, rc);
+
+    if ( ppr && (rc = xl_ppr_hv_set_policy(hv, &p)) )
+    {
+        if ( d->domid == DOMID_INVALID && sg )
+            xl_ppr_dedup_set_default_group(hv, d->dedup.group);
+        else if ( sd || sg )
+            xl_ppr_dedup_set(hv, d->domid, sd, d->dedup.on, sg,
+                             d->dedup.group);
+        return hv_error("set the policy", d->name, rc);
+    }
+    return 0;
+}
+
 static int cmd_policy(int argc, char **argv)
 {
     struct xl_ppr_policy_args a;
@@ -415,16 +519,9 @@ static int cmd_policy(int argc, char **argv)
     rc = open_hv(&hv, &h, 1);
     if ( rc )
         return rc;
-    if ( xl_ppr_opts_dedup(&a.opts) && !h.dedup.avail )
-    {
-        fprintf(stderr, "xl-ppr: --%s: dedup is not available (hypervisor "
-                "without PageONE); nothing changed\n",
-                xl_ppr_key_option(a.opts.set[XL_PPR_KEY_DEDUP]
-                                  ? XL_PPR_KEY_DEDUP
-                                  : XL_PPR_KEY_SHARE_GROUP));
-        rc = XL_PPR_ERR_ENV;
+    rc = check_knobs(&h, &a.opts, a.is_default, "nothing changed");
+    if ( rc )
         goto out;
-    }
 
     /* 3. The domain exists. */
     memset(&d, 0, sizeof(d));
@@ -445,17 +542,33 @@ static int cmd_policy(int argc, char **argv)
     }
     d.domid = domid;
 
-    /* 4. Read, change, check, write: one set_policy call. */
-    rc = xl_ppr_hv_get_policy(&hv, domid, &d.policy);
-    if ( rc )
+    /* 4. Read the current values. */
+    if ( h.ppr == XL_PPR_ENABLED )
     {
-        fprintf(stderr, "xl-ppr: cannot read the policy of %s: %s\n",
-                d.name, xl_ppr_strerror(rc));
-        rc = rc == -ESRCH ? XL_PPR_ERR_NODOM : XL_PPR_ERR_XEN;
-        goto out;
+        rc = xl_ppr_hv_get_policy(&hv, domid, &d.policy);
+        if ( rc )
+        {
+            rc = hv_error("read the policy", d.name, rc);
+            goto out;
+        }
+        d.have_policy = 1;
     }
-    if ( h.dedup.avail && !a.is_default )
-        xl_ppr_dedup_get(&hv, domid, &d.dedup);
+    if ( h.dedup.avail )
+    {
+        if ( a.is_default )
+        {
+            d.dedup.avail = 1;
+            d.dedup.on = 1;
+            rc = xl_ppr_dedup_get_default_group(&hv, &d.dedup.group);
+        }
+        else
+            rc = xl_ppr_dedup_get(&hv, domid, &d.dedup);
+        if ( rc )
+        {
+            rc = hv_error("read the dedup policy", d.name, rc);
+            goto out;
+        }
+    }
 
     if ( !xl_ppr_opts_any(&a.opts) )
     {
@@ -463,26 +576,8 @@ static int cmd_policy(int argc, char **argv)
         goto out;
     }
 
-    xl_ppr_policy_apply(&a.opts, &d.policy);
-    d.policy.domid = domid;
-    if ( xl_ppr_policy_check(&d.policy, err, sizeof(err)) )
-    {
-        fprintf(stderr, "xl-ppr: %s; nothing changed\n", err);
-        rc = XL_PPR_ERR_USAGE;
-        goto out;
-    }
-    rc = xl_ppr_hv_set_policy(&hv, &d.policy);
-    if ( rc )
-    {
-        fprintf(stderr, "xl-ppr: cannot set the policy of %s: %s\n",
-                d.name, xl_ppr_strerror(rc));
-        rc = rc == -ESRCH ? XL_PPR_ERR_NODOM : XL_PPR_ERR_XEN;
-        goto out;
-    }
-    /*
-     * PageONE knobs go here once its interface lands; if they then fail,
-     * the PPR policy read above is written back (no partial change).
-     */
+    /* 5. Change them. */
+    rc = apply_opts(&hv, &d, &a.opts);
 
  out:
     close_ctx(ctx);
@@ -707,23 +802,20 @@ static int cmd_create(int argc, char **argv)
     }
 
     /* 2. The hypervisor has what they need. */
-    rc = open_hv(&hv, &h, xl_ppr_opts_any(&o));
+    rc = open_hv(&hv, &h, 0);
     if ( rc )
         return rc;
-    if ( xl_ppr_opts_dedup(&o) && !h.dedup.avail )
-    {
-        fprintf(stderr, "xl-ppr: %s: dedup is not available (hypervisor "
-                "without PageONE); domain not created\n", cfg);
-        rc = XL_PPR_ERR_ENV;
+    rc = check_knobs(&h, &o, 0, "domain not created");
+    if ( rc )
         goto out;
-    }
     if ( h.ppr == XL_PPR_ENABLED )
     {
         p = h.defpol;
         xl_ppr_policy_apply(&o, &p);
         if ( xl_ppr_policy_check(&p, err, sizeof(err)) )
         {
-            fprintf(stderr, "xl-ppr: %s: %s; domain not created\n", cfg, err);
+            fprintf(stderr, "xl-ppr: %s: %s; domain not created\n", cfg,
+                    err);
             rc = XL_PPR_ERR_USAGE;
             goto out;
         }
@@ -758,21 +850,22 @@ static int cmd_create(int argc, char **argv)
     /* 4. Set the policy; on failure destroy the domain: no partial state. */
     if ( xl_ppr_opts_any(&o) )
     {
-        rc = xl_ppr_hv_get_policy(&hv, domid, &p);
-        if ( !rc )
-        {
-            xl_ppr_policy_apply(&o, &p);
-            p.domid = domid;
-            rc = xl_ppr_hv_set_policy(&hv, &p);
-        }
+        struct xl_ppr_dom d = { .domid = domid };
+
+        snprintf(d.name, sizeof(d.name), "%s", name);
+        rc = 0;
+        if ( h.ppr == XL_PPR_ENABLED )
+            rc = xl_ppr_hv_get_policy(&hv, domid, &d.policy);
+        if ( !rc && h.dedup.avail )
+            rc = xl_ppr_dedup_get(&hv, domid, &d.dedup);
+        rc = rc ? hv_error("read the policy", name, rc)
+                : apply_opts(&hv, &d, &o);
         if ( rc )
         {
             char *args[] = { "xl", "destroy", id, NULL };
 
-            fprintf(stderr, "xl-ppr: cannot set the policy of %s: %s; "
-                    "domain destroyed\n", name, xl_ppr_strerror(rc));
+            fprintf(stderr, "xl-ppr: domain %s destroyed\n", name);
             run_xl(args);
-            rc = XL_PPR_ERR_XEN;
             goto out;
         }
     }

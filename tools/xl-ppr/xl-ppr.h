@@ -12,6 +12,7 @@
 
 #include <xen/xen.h>
 #include <ppr.h>                /* xen/overlay/xen/include/public/ppr.h */
+#include <pageone.h>            /* xen/overlay/xen/include/public/pageone.h */
 
 /* Exit codes (documented in docs/man/xl-ppr.1). */
 #define XL_PPR_ERR_USAGE  2     /* bad command line or out-of-range value */
@@ -22,6 +23,7 @@
 #define XL_PPR_CAPS_LEN   64
 #define XL_PPR_NAME_LEN   64
 #define XL_PPR_GROUP_LEN  32    /* share group names: 1..31 characters */
+#define XL_PPR_GROUP_MAX  0x7fffffffU /* largest PageONE share group id */
 #define XL_PPR_ERR_LEN    160
 
 /* Largest reserve the hypervisor accepts (2^(BITS_PER_LONG - 21) MiB). */
@@ -37,7 +39,13 @@ int xl_ppr_parse_onoff(const char *s, int *out);
 /* Decimal integer in [min, max]: 0, or -1 (not a number, out of range). */
 int xl_ppr_parse_u64(const char *s, uint64_t min, uint64_t max,
                      uint64_t *out);
-/* Share group name: 1..31 of [A-Za-z0-9_.-].  0 if valid. */
+/*
+ * Share group: "own" (0: the domain alone), a number 1..2^31-1 (the id
+ * itself), or a name of 1..31 of [A-Za-z0-9_.-] starting with a letter,
+ * hashed (FNV-1a) to an id in 1..2^31-1, the same on every host.
+ * Returns 0 with *id set, or -1.
+ */
+int xl_ppr_group_id(const char *s, uint32_t *id);
 int xl_ppr_check_group(const char *s);
 
 /* ------------------------------------------------------------ policy */
@@ -65,6 +73,7 @@ struct xl_ppr_policy_opts {
     uint64_t reserve_mib;
     int dedup;
     char share_group[XL_PPR_GROUP_LEN];
+    uint32_t group_id;
 };
 
 /*
@@ -119,11 +128,16 @@ int xl_ppr_policy_check(const struct xen_ppr_policy *p, char *err,
 
 /* PageONE (dedup) state of the host or of a domain. */
 struct xl_ppr_dedup {
-    int avail;                  /* the hypervisor has the interface */
-    int on;
-    uint64_t merged;            /* guest pages merged into shared frames */
-    uint64_t shared;            /* shared frames backing them */
-    char group[XL_PPR_GROUP_LEN];
+    int compiled;               /* the hypervisor has pageone_op */
+    int avail;                  /* ... and it is enabled (pageone=1) */
+    int on;                     /* host: scanner running; domain: dedup */
+    uint64_t merged;            /* gfns mapping a shared or zero frame */
+    uint64_t shared;            /* host: shared frames; domain: gfns on
+                                   shared non-zero frames */
+    uint64_t zero;              /* gfns mapping the zero frame */
+    int64_t saved;              /* host: frames saved */
+    uint64_t cpu_ns;            /* host: scan CPU time */
+    uint32_t group;             /* domain: share group, 0 = alone */
 };
 
 enum xl_ppr_state {

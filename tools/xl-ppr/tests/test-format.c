@@ -79,10 +79,27 @@ static void test_values(void)
     CHECK(xl_ppr_check_group(""), "group empty");
     CHECK(xl_ppr_check_group("a b"), "group blank");
     CHECK(xl_ppr_check_group("a/b"), "group slash");
-    CHECK(!xl_ppr_check_group("0123456789012345678901234567890"),
+    CHECK(xl_ppr_check_group("-a"), "group leading dash");
+    CHECK(!xl_ppr_check_group("a123456789012345678901234567890"),
           "group 31");
-    CHECK(xl_ppr_check_group("01234567890123456789012345678901"),
+    CHECK(xl_ppr_check_group("a1234567890123456789012345678901"),
           "group 32");
+    {
+        uint32_t id = 99, id2;
+
+        CHECK(!xl_ppr_group_id("own", &id) && id == 0, "own");
+        CHECK(!xl_ppr_group_id("5", &id) && id == 5, "numeric id");
+        CHECK(!xl_ppr_group_id("2147483647", &id) && id == 0x7fffffff,
+              "max id");
+        CHECK(xl_ppr_group_id("2147483648", &id), "id too big");
+        CHECK(xl_ppr_group_id("0", &id), "id 0 (use own)");
+        CHECK(xl_ppr_group_id("5x", &id), "5x");
+        /* FNV-1a of "web", masked to 31 bits: stable across hosts. */
+        CHECK(!xl_ppr_group_id("web", &id) && id == 0x0fd9bc91,
+              "web -> %#x", id);
+        CHECK(!xl_ppr_group_id("web2", &id2) && id2 != id && id2 &&
+              id2 <= 0x7fffffff, "web2 -> %#x", id2);
+    }
 }
 
 /* Split a command line on blanks (test helper, at most 16 words). */
@@ -376,6 +393,24 @@ static void test_text_output(void)
                   "n/a n/a"), "list dom0: '%s'", l);
     free(out);
 
+    d[1].dedup = (struct xl_ppr_dedup){ .compiled = 1, .avail = 1, .on = 1,
+                                        .merged = 2560, .shared = 2000,
+                                        .zero = 560, .group = 9 };
+    CAPTURE(out, xl_ppr_print_list(f, d, 2, 1));
+    l = line_of(out, "web1");
+    CHECK(!strcmp(l, "web1                     7 yes off          250   "
+                  "    156       100        80        10        70       "
+                  " 10 9"), "list dedup web1: '%s'", l);
+    free(out);
+    CAPTURE(out, xl_ppr_print_long(f, &d[1], 1));
+    CHECK(strstr(out, "dedup               : on\n"
+                 "dedup_merged_pages  : 2560\n"
+                 "dedup_shared_pages  : 2000\n"
+                 "dedup_zero_pages    : 560\n"
+                 "share_group         : 9\n"), "long dedup:\n%s", out);
+    free(out);
+    sample(d);
+
     CAPTURE(out, xl_ppr_print_long(f, d, 2));
     CHECK(strstr(out, "name                : web1\n"
                  "domid               : 7\n"
@@ -402,7 +437,13 @@ static void test_text_output(void)
     strcpy(d[1].name, "(default)");
     CAPTURE(out, xl_ppr_print_policy(f, &d[1], 0));
     CHECK(!strcmp(out, "(default)                - off          250     "
-                  "   100           32 on    -\n"), "default:\n%s", out);
+                  "   100           32 on    own\n"), "default:\n%s", out);
+    free(out);
+    d[1].dedup.group = 77;
+    d[1].have_policy = 0;
+    CAPTURE(out, xl_ppr_print_policy(f, &d[1], 0));
+    CHECK(!strcmp(out, "(default)                - n/a            -     "
+                  "     -            - on    77\n"), "no PPR:\n%s", out);
     free(out);
 
     sample(d);
@@ -428,12 +469,32 @@ static void test_text_output(void)
     CAPTURE(out, xl_ppr_print_host(f, &h));
     CHECK(!strcmp(out, "ppr_compiled_in     : no\n"
                   "ppr_enabled         : no (hypervisor without ppr_op)\n"
+                  "dedup_compiled_in   : no\n"
                   "dedup               : not available (hypervisor without "
                   "PageONE)\n"), "host absent:\n%s", out);
+    free(out);
+    h.dedup = (struct xl_ppr_dedup){ .compiled = 1 };
+    CAPTURE(out, xl_ppr_print_host(f, &h));
+    CHECK(strstr(out, "dedup_compiled_in   : yes\n"
+                 "dedup               : not available (pageone=0"),
+          "dedup disabled:\n%s", out);
+    free(out);
+    h.dedup = (struct xl_ppr_dedup){ .compiled = 1, .avail = 1, .on = 1,
+                                     .merged = 300, .shared = 100,
+                                     .zero = 50, .saved = 250,
+                                     .cpu_ns = 7000000 };
+    CAPTURE(out, xl_ppr_print_host(f, &h));
+    CHECK(strstr(out, "dedup               : running\n"
+                 "dedup_merged_pages  : 300\n"
+                 "dedup_shared_frames : 100\n"
+                 "dedup_zero_pages    : 50\n"
+                 "dedup_saved_pages   : 250\n"
+                 "dedup_cpu_ms        : 7\n"), "dedup host:\n%s", out);
     free(out);
 
     h.ppr = XL_PPR_ENABLED;
     h.totals = d[1].stats;
+    h.dedup = (struct xl_ppr_dedup){ 0 };
     CAPTURE(out, xl_ppr_print_top(f, &h, d, 2));
     CHECK(starts(out, "xl-ppr top: PPR enabled, 70 MiB saved, 20480 "
                  "frames returned, 2560 refaulted, scan CPU 12 ms; dedup "
@@ -441,6 +502,11 @@ static void test_text_output(void)
     l = line_of(out, "web1");
     CHECK(!strcmp(l, "web1                     7 yes off           156     "
                   "   70        10        42       n/a"), "top: '%s'", l);
+    free(out);
+    h.dedup = (struct xl_ppr_dedup){ .avail = 1, .on = 1, .saved = 2560 };
+    CAPTURE(out, xl_ppr_print_top(f, &h, d, 2));
+    CHECK(strstr(out, "; dedup running, 10 MiB saved\n"), "top dedup:\n%s",
+          out);
     free(out);
 }
 
@@ -488,6 +554,24 @@ static void test_json(void)
     }
     /* One key per line, so that shell scripts can grep a counter. */
     CHECK(strstr(s, "\"reclaimed\": 20480"), "json greppable:\n%s", s);
+    yajl_tree_free(root);
+    free(s);
+
+    d[1].dedup = (struct xl_ppr_dedup){ .avail = 1, .on = 1, .merged = 5,
+                                        .group = 3 };
+    s = xl_ppr_json_list(&d[1], 1);
+    root = s ? yajl_tree_parse(s, ebuf, sizeof(ebuf)) : NULL;
+    CHECK(root && YAJL_IS_ARRAY(root) && root->u.array.len == 1, "json 1");
+    if ( root && YAJL_IS_ARRAY(root) && root->u.array.len == 1 )
+    {
+        const char *p_group[] = { "dedup", "share_group", NULL };
+        const char *p_on[] = { "dedup", "enabled", NULL };
+
+        v = yajl_tree_get(root->u.array.values[0], p_group, yajl_t_number);
+        CHECK(v && YAJL_GET_INTEGER(v) == 3, "json group");
+        v = yajl_tree_get(root->u.array.values[0], p_on, yajl_t_any);
+        CHECK(v && YAJL_IS_TRUE(v), "json dedup on");
+    }
     yajl_tree_free(root);
     free(s);
 
