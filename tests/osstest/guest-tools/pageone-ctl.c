@@ -147,6 +147,21 @@ static int kv(const char *arg, const char *key, unsigned long *val)
     return 1;
 }
 
+/* A domid: decimal, not empty, below DOMID_FIRST_RESERVED (0x7ff0). */
+static uint16_t parse_domid(const char *arg)
+{
+    unsigned long v;
+    char *end;
+
+    v = strtoul(arg, &end, 10);
+    if ( !*arg || *end || v >= 0x7ff0 )
+    {
+        fprintf(stderr, "pageone-ctl: bad domid '%s'\n", arg);
+        exit(2);
+    }
+    return v;
+}
+
 static int xsread(const char *path)
 {
     static const char *socks[] = { "/var/run/xenstored/socket",
@@ -272,7 +287,7 @@ int main(int argc, char **argv)
         struct po_domain *d = buf;
         unsigned long v;
 
-        d->domid = strtoul(argv[2], NULL, 0);
+        d->domid = parse_domid(argv[2]);
         for ( i = 3; i < argc; i++ )
         {
             if ( kv(argv[i], "dedup", &v) )
@@ -311,7 +326,7 @@ int main(int argc, char **argv)
 
         a->nr_doms = argc - 2;
         for ( i = 2; i < argc; i++ )
-            a->domids[i - 2] = strtoul(argv[i], NULL, 0);
+            a->domids[i - 2] = parse_domid(argv[i]);
         hypercall(OP_audit);
         printf("audit pages=%llu zero_pages=%llu distinct=%llu "
                "mergeable=%llu frames=%llu shared_gfns=%llu "

@@ -22,8 +22,8 @@ separate() {
 
 together() {
     local a t=0
-    "$PO_CTL" dom "$(xl domid poi1)" group=9
-    "$PO_CTL" dom "$(xl domid poi2)" group=9
+    "$PO_CTL" dom "$(po_id poi1)" group=9 || return 1
+    "$PO_CTL" dom "$(po_id poi2)" group=9 || return 1
     while :; do
         a=$("$PO_CTL" audit $(po_domids poi1 poi2)) || return 1
         echo "$a"

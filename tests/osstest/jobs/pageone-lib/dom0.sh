@@ -26,18 +26,38 @@ po_info() {
     po_kv "$("$PO_CTL" info)" "$1"
 }
 
+# po_id NAME: the guest's domid; fails (and prints nothing) if the guest
+# is gone, so that no command ever acts on an empty domid (dom0).
+po_id() {
+    local id
+    id=$(xl domid "$1" 2>/dev/null)
+    case "$id" in
+        ''|*[!0-9]*) fail "guest $1 does not exist"; return 1 ;;
+    esac
+    [ "$id" -ne 0 ] || { fail "guest $1 resolved to dom0"; return 1; }
+    echo "$id"
+}
+
 # po_dom NAME KEY
 po_dom() {
-    po_kv "$("$PO_CTL" dom "$(xl domid "$1")")" "$2"
+    local id
+    id=$(po_id "$1") || return 1
+    po_kv "$("$PO_CTL" dom "$id")" "$2"
 }
 
 # po_guest NAME MEM_MIB FILL_MIB SEED [GROUP]: create a guest running the
-# pageone workload; put it in share group GROUP (default: its own).
+# pageone workload; put it in share group GROUP (default: its own).  The
+# domain is created paused and its policy set before its first
+# instruction, so PageONE attaches it with its final group (once unpaused).
 po_guest() {
-    guest_create "$1" "$2" "pageone dvm.po_mib=$3 dvm.po_seed=$4 ppr=off" || return 1
+    local id
+    guest_cfg "$1" "$2" "pageone dvm.po_mib=$3 dvm.po_seed=$4 ppr=off"
+    xl create -p "/tmp/$1.cfg" || { fail "xl create $1"; return 1; }
+    id=$(po_id "$1") || return 1
     if [ -n "${5:-}" ]; then
-        "$PO_CTL" dom "$(xl domid "$1")" group="$5" || return 1
+        "$PO_CTL" dom "$id" group="$5" || { xl destroy "$1"; return 1; }
     fi
+    xl unpause "$1" || { fail "xl unpause $1"; return 1; }
     echo 0 > "/tmp/po-n-$1"
 }
 
@@ -45,7 +65,9 @@ po_guest() {
 # answers with a marker carrying the command's number (printed).
 po_send() {
     local tty n
-    tty=$("$PO_CTL" xsread "/local/domain/$(xl domid "$1")/console/tty") ||
+    local id
+    id=$(po_id "$1") || return 1
+    tty=$("$PO_CTL" xsread "/local/domain/$id/console/tty") ||
         { fail "no console tty for $1"; return 1; }
     n=$(( $(cat "/tmp/po-n-$1") + 1 ))
     echo "$n" > "/tmp/po-n-$1"
@@ -71,14 +93,16 @@ po_verify() {
 
 po_domids() {
     local g ids=""
-    for g in "$@"; do ids="$ids $(xl domid "$g")"; done
+    for g in "$@"; do ids="$ids $(po_id "$g")" || return 1; done
     echo $ids
 }
 
 po_show() {
     "$PO_CTL" info
-    local g
-    for g in "$@"; do "$PO_CTL" dom "$(xl domid "$g")"; done
+    local g id
+    for g in "$@"; do
+        id=$(po_id "$g") && "$PO_CTL" dom "$id"
+    done
 }
 
 # po_wait_scans N TIMEOUT: wait until N more full passes completed.
