@@ -26,10 +26,14 @@ demo_start() {
 }
 
 demo_workload() {
-    guest_create demo3 256 memtest
-    guest_wait demo3 'DVM-MEMTEST result=' 600 | demo
-    guest_wait demo3 'DVM-GUEST-DONE' 120 >/dev/null
-    guest_gone demo3 120
+    echo "A PVH guest writes and verifies 3 x 64 MiB:" | demo
+    guest_create demo0 256 memtest
+    guest_wait demo0 'DVM-MEMTEST result=' 700 > /tmp/demo0.result
+    tr -d '\r' < /tmp/demo0.result | demo
+    grep -q 'result=pass' /tmp/demo0.result || fail "guest data mismatch"
+    guest_wait demo0 'DVM-GUEST-DONE' 120 >/dev/null
+    guest_gone demo0 120
+    echo "It powered off; Xen free memory: $(($(settle_free_pages) / 256)) MiB" | demo
 }
 
 demo_stop() {
@@ -42,7 +46,7 @@ demo_stop() {
 }
 
 step xen 120 demo_xen
-step guests-start 400 demo_start
 step guest-workload 800 demo_workload
+step guests-start 600 demo_start
 step guests-stop 300 demo_stop
 guest_dump demo1
