@@ -41,7 +41,8 @@ xen_free_pages() {
 }
 
 # guest_cfg NAME MEM_MIB RUN [EXTRA_XL_LINES]: write /tmp/NAME.cfg for a
-# PVH guest running our guest kernel with workload RUN.
+# PVH guest running our guest kernel with workload RUN.  $GUEST_ARGS, if
+# set, is appended to the guest kernel command line (e.g. "dvm.mib=64").
 guest_cfg() {
     cat > "/tmp/$1.cfg" <<CFG
 name = "$1"
@@ -50,7 +51,7 @@ kernel = "$DVM_GUEST_KERNEL"
 ramdisk = "$DVM_GUEST_INITRD"
 memory = $2
 vcpus = 1
-extra = "console=hvc0 dvm.run=$3"
+extra = "console=hvc0 dvm.run=$3${GUEST_ARGS:+ $GUEST_ARGS}"
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "preserve"
