@@ -1,0 +1,55 @@
+# dom0 side of ppr-hostile.
+. /dvm/jobs/ppr-lib.sh
+
+# A first guest lifecycle warms up one-off allocations (as leak-check).
+warmup() {
+    guest_create warm 128 idle
+    guest_wait warm 'DVM-GUEST-IDLE' 300
+    xl destroy warm
+    guest_gone warm 120
+    BEFORE=$(settle_free_pages)
+    echo "$BEFORE" > /tmp/ppr-hostile.before
+    info "free pages before: $BEFORE"
+}
+
+start() {
+    GUEST_ARGS="dvm.wait=8000 dvm.secs=40" guest_create h1 256 ppr-hostile
+    guest_follow h1
+    GUEST_ARGS="dvm.procs=2 dvm.mib=16 dvm.secs=120" \
+        guest_create good 256 ppr-integrity
+    guest_follow good
+    guest_wait h1 'DVM-GUEST-UP' 540
+    guest_wait good 'DVM-PPR-CHURN-START' 540
+}
+
+hostile() {
+    guest_wait h1 'DVM-PPR-HOSTILE-DONE' 500 || return 1
+    grep 'DVM-PPR-HOSTILE test=bogus' "$(guest_log h1)"
+    xl info | grep -E '^(xen_version|free_memory)'
+    xl-ppr list -l h1
+    guest_wait h1 'DVM-PPR-HOSTILE-DONE result=pass' 1
+}
+
+bystander() {
+    guest_wait good 'DVM-PPR-CHURN result=' 400 || return 1
+    xl-ppr list -l good
+    guest_wait good 'DVM-PPR-CHURN result=pass .*mismatches=0' 1
+}
+
+leak() {
+    local before after
+    guest_gone h1 120
+    guest_gone good 200
+    before=$(cat /tmp/ppr-hostile.before)
+    after=$(settle_free_pages)
+    info "free pages after both guests are gone: $after (before $before, delta $((after - before)))"
+    [ "$after" -eq "$before" ] ||
+        fail "Xen lost $((before - after)) pages across the hostile run"
+}
+
+step warmup 400 warmup
+step start 600 start
+step hostile 560 hostile
+step bystander 460 bystander
+step leak 360 leak
+ppr_keydump
