@@ -5,8 +5,9 @@
  * Write a command to /sys/kernel/debug/ppr/hostile, read the result back
  * (one "DVM-PPR-HOSTILE test=... key=value" line per test or case):
  *
- *   garbage N      write N undefined/hypervisor-owned state bytes at
- *                  random entries (never FREE or AGED: safe for the guest)
+ *   garbage N      write N undefined or RECLAIMING state bytes at random
+ *                  entries (never FREE, AGED or RECLAIMED: safe for the
+ *                  guest)
  *   lie N MS       allocate N pages, fill them, mark them FREE while still
  *                  holding them, sleep MS ms, touch each without marking,
  *                  mark it INUSE and check it against the old state
@@ -79,8 +80,13 @@ static void hostile_garbage(unsigned long n)
 
 	for (i = 0; i < n; i++) {
 		u64 pfn = rnd() % ppr_arr.nr_entries;
-		/* RECLAIMING, RECLAIMED or undefined: 3..255. */
-		u8 v = 3 + rnd() % 253, old;
+		/*
+		 * RECLAIMING or undefined: 3, 5..255.  Not RECLAIMED either:
+		 * resume turns RECLAIMED entries into FREE ones.
+		 */
+		u8 v = rnd() % 252, old;
+
+		v = v ? v + 4 : XEN_PPR_RECLAIMING;
 
 		old = xchg(&ppr_arr.state[pfn], v);
 		if (old == XEN_PPR_FREE || old == XEN_PPR_AGED)

@@ -54,6 +54,7 @@ static long ppr_boot_rc;
 static unsigned long ppr_swept_pages;
 static bool ppr_resume_register;
 static unsigned long ppr_resume_failures;
+static unsigned long ppr_resume_rearmed;
 
 /* Counters of the hooks, per cpu and updated with this_cpu ops. */
 struct ppr_cpu_stats {
@@ -285,6 +286,30 @@ static int __init ppr_setup_array(void)
 	return ppr_array_init(&ppr_arr, state, nr_entries);
 }
 
+/*
+ * After a restore the pages Xen had reclaimed are populated again (the
+ * save stream read them as zeroes), but their entries still say RECLAIMED,
+ * which Xen never claims.  A RECLAIMED entry always belongs to a free page
+ * (every allocation marks INUSE first), so hand them back as FREE.  After a
+ * cancelled suspend Xen just finds them empty again.  Runs with the other
+ * CPUs stopped.
+ */
+static unsigned long ppr_rearm_reclaimed(void)
+{
+	unsigned long n = 0;
+	u64 i;
+
+	for (i = 0; i < ppr_arr.nr_entries; i++) {
+		u8 *s = &ppr_arr.state[i];
+
+		if (READ_ONCE(*s) == XEN_PPR_RECLAIMED &&
+		    cmpxchg(s, XEN_PPR_RECLAIMED, XEN_PPR_FREE) ==
+		    XEN_PPR_RECLAIMED)
+			n++;
+	}
+	return n;
+}
+
 static int ppr_syscore_suspend(void)
 {
 	/* Let Xen finish its batch before the domain is saved. */
@@ -301,6 +326,7 @@ static void ppr_syscore_resume(void)
 	if (!ppr_resume_register)
 		return;
 	ppr_resume_register = false;
+	ppr_resume_rearmed += ppr_rearm_reclaimed();
 	rc = ppr_register();
 	if (rc) {
 		ppr_resume_failures++;
@@ -472,6 +498,7 @@ static int ppr_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "nr_frames %u\n", ppr_nr_frames);
 	seq_printf(m, "swept_pages %lu\n", ppr_swept_pages);
 	seq_printf(m, "resume_failures %lu\n", ppr_resume_failures);
+	seq_printf(m, "resume_rearmed %lu\n", ppr_resume_rearmed);
 	seq_printf(m, "free_calls %llu\n", sum.free_calls);
 	seq_printf(m, "freed_pages %llu\n", sum.freed);
 	seq_printf(m, "double_free %llu\n", sum.double_free);
