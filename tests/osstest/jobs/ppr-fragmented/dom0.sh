@@ -22,7 +22,7 @@ measure() {
     [ "${pages:-0}" -ge 16000 ] ||
         { fail "the guest freed only '$pages' pages"; return 1; }
     want=$((pages * 90 / 100))
-    rise_within "$base" $want $((4 * PERIOD_MS))
+    rise_within "$base" $want $((4 * PERIOD_MS)) || true
     info "free pages rose by $RISE (peak $PEAK) $ELAPSED ms after the guest freed $pages single pages; 90% is $want"
     xl-ppr list -l f1
     [ $RISE -ge $want ] ||

@@ -25,9 +25,9 @@ measure() {
     wait_marker r1 'DVM-PPR-FREED'
     want=$((N_MIB * 256 * 95 / 100))
     # Two periods (dom0 notices the marker up to 0.2 s late).
-    rise_within "$base" $want $((2 * PERIOD_MS))
+    rise_within "$base" $want $((2 * PERIOD_MS)) || true
     info "free pages rose by $RISE (peak $PEAK) in a sample started $ELAPSED ms after DVM-PPR-FREED (it took $SAMPLE_MS ms); 95% of $N_MIB MiB is $want"
-    xl-ppr list -l r1
+    xl-ppr list -l r1 || true
     if [ "$PPR_EXPECT" = none ]; then
         [ $PEAK -lt 256 ] ||
             { fail "stock Xen: free memory rose by $PEAK pages"; return 1; }
