@@ -135,6 +135,8 @@ qemu_run() {
                 result=1
                 cur=""
             fi
+            # $qpid is the `timeout` wrapper: kill QEMU itself first.
+            pkill -KILL -P $qpid 2>/dev/null
             kill -KILL $qpid 2>/dev/null
             wait $qpid 2>/dev/null
             break
