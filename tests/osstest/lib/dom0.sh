@@ -81,6 +81,9 @@ guest_wait() {
         sleep 1
         t=$((t + 1))
     done
+    xl list "$1" 2>&1 || true
+    info "last lines of $1's console:"
+    [ -f "$log" ] && tail -n 40 "$log" | sed "s/^/[$1] /" | tr -d '\r'
     fail "guest $1: no '$2' on its console within $3 s"
 }
 

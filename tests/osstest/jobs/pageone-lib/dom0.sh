@@ -46,17 +46,16 @@ po_dom() {
 }
 
 # po_guest NAME MEM_MIB FILL_MIB SEED [GROUP]: create a guest running the
-# pageone workload; put it in share group GROUP (default: its own).  The
-# domain is created paused and its policy set before its first
-# instruction, so PageONE attaches it with its final group (once unpaused).
+# pageone workload, dedup on (new domains start with it off); put it in
+# share group GROUP (default: its own).  The domain is created paused and
+# its policy set before its first instruction, so PageONE attaches it with its final group (once unpaused).
 po_guest() {
     local id
     guest_cfg "$1" "$2" "pageone dvm.po_mib=$3 dvm.po_seed=$4 ppr=off"
     xl create -p "/tmp/$1.cfg" || { fail "xl create $1"; return 1; }
     id=$(po_id "$1") || return 1
-    if [ -n "${5:-}" ]; then
-        "$PO_CTL" dom "$id" group="$5" || { xl destroy "$1"; return 1; }
-    fi
+    "$PO_CTL" dom "$id" dedup=1 ${5:+group=$5} ||
+        { xl destroy "$1"; return 1; }
     xl unpause "$1" || { fail "xl unpause $1"; return 1; }
     echo 0 > "/tmp/po-n-$1"
 }
