@@ -51,9 +51,16 @@
 #define PO_OWN_GROUP        0x80000000U     /* | domid: a domain alone */
 #define PO_AUDIT_MAX_PAGES  (1UL << 20)
 
-/* pageone=<bool>,run=<bool>,budget=<pct>,period=<ms>,group=<id> */
+/*
+ * pageone=<bool>,run=<bool>,dedup=<bool>,budget=<pct>,period=<ms>,group=<id>
+ *
+ * dedup is the default for new domains.  It is off: merging is an
+ * administrator's choice per domain (pageone_op domain_set, xl-ppr), and
+ * a domain with dedup on cannot register a PPR array.
+ */
 static bool __read_mostly opt_pageone = true;
 static bool __read_mostly po_run = true;
+static bool __read_mostly po_default_dedup;
 static unsigned int __read_mostly po_budget = 10;
 static unsigned int __read_mostly po_period_ms = 1000;
 static unsigned int __read_mostly po_default_group;
@@ -74,6 +81,8 @@ static int __init cf_check parse_pageone(const char *s)
             opt_pageone = val;
         else if ( (val = parse_boolean("run", s, ss)) >= 0 )
             po_run = val;
+        else if ( (val = parse_boolean("dedup", s, ss)) >= 0 )
+            po_default_dedup = val;
         else if ( !strncmp(s, "budget=", 7) )
         {
             v = simple_strtoul(s + 7, &s, 0);
@@ -423,7 +432,7 @@ static struct pageone_domain *po_domain_get(struct domain *d)
     if ( !pd )
         return NULL;
     pd->d = d;
-    pd->dedup = true;
+    pd->dedup = po_default_dedup;
     pd->group = po_default_group;
     d->pageone = pd;
 
