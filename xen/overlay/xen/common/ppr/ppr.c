@@ -134,6 +134,7 @@ struct ppr_domain {
     /* Scan schedule (lock). */
     bool in_pass;
     s_time_t pass_start, next_pass;
+    uint64_t pass_aged;             /* stats.aged when the pass started */
 
     /* Policy (lock). */
     struct xen_ppr_policy policy;
@@ -316,6 +317,7 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
     {
         pd->in_pass = true;
         pd->pass_start = t0;
+        pd->pass_aged = pd->hv.stats.aged;
     }
 
     pd->pb.reserve_pages = pd->policy.reserve_mib << (20 - PAGE_SHIFT);
@@ -327,8 +329,18 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
 
     if ( !more )
     {
+        s_time_t gap = MILLISECS(pd->policy.period_ms);
+
+        /*
+         * Pages this pass aged are claimed by the next one, half a period
+         * later (but not within min_age_ms): a page freed just behind a
+         * pass is back within 1.5 periods plus a pass, not 2 plus a pass.
+         */
+        if ( pd->hv.stats.aged != pd->pass_aged )
+            gap = max(gap / 2, (s_time_t)MILLISECS(pd->policy.min_age_ms));
+
         pd->in_pass = false;
-        pd->next_pass = pd->pass_start + MILLISECS(pd->policy.period_ms);
+        pd->next_pass = pd->pass_start + gap;
     }
 
     return more;
