@@ -123,3 +123,46 @@ settle_free_pages() {
     done
     echo "$cur"
 }
+
+# dom0_pin MASK: run the dom0 processes that map guest memory (xenstored,
+# xenconsoled, the calling shell and the xl it starts) on the dom0 vCPUs
+# in MASK.
+dom0_pin() {
+    local p
+    for p in $(cat /run/xen/xenstored.pid /run/xen/xenconsoled.pid) \
+             $(exec sh -c 'echo $PPID'); do
+        taskset -p "$1" "$p" >/dev/null || fail "taskset $1 $p"
+    done
+}
+
+# idle_lifecycle NAME: a small guest boots to idle and is destroyed.
+idle_lifecycle() {
+    guest_create "$1" 128 idle
+    guest_wait "$1" 'DVM-GUEST-IDLE' 300
+    xl destroy "$1"
+    guest_gone "$1" 120
+}
+
+# leak_warmup [LIFECYCLE]: before a leak check.  Xen grows some structures
+# a page at a time and keeps them: dom0's grant maptrack, per dom0 vCPU
+# that maps a guest's rings (xenconsoled, xenstored), and xmalloc pools,
+# so stock Xen "loses" a page the first time or two.  Run LIFECYCLE
+# (default idle_lifecycle) from each dom0 vCPU in turn until one gives
+# back exactly what it took -- a real leak never gets there.  Writes the
+# free page count to /tmp/leak-base.
+leak_warmup() {
+    local lc=${1:-idle_lifecycle} i before after deltas=
+    for i in 0 1 2 3 4 5; do
+        dom0_pin $((1 << (i % 2)))
+        before=$(settle_free_pages)
+        "$lc" "warm$i"
+        after=$(settle_free_pages)
+        deltas="$deltas $((after - before))"
+        info "warm-up $i: free pages $before -> $after"
+        [ $i -ge 1 ] && [ "$after" -eq "$before" ] && break
+    done
+    dom0_pin 3
+    [ "$after" -eq "$before" ] ||
+        { fail "no warm-up lifecycle gave back what it took (deltas:$deltas)"; return 1; }
+    echo "$after" > /tmp/leak-base
+}

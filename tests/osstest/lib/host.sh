@@ -9,6 +9,7 @@
 . "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib.sh"
 
 DVM_QEMU_BOOT_TIMEOUT=${DVM_QEMU_BOOT_TIMEOUT:-420}
+DVM_QEMU_CPU=${DVM_QEMU_CPU:-$QEMU_CPU}
 
 # record_step NAME STATUS SECONDS [NOTE]
 record_step() {
@@ -81,7 +82,7 @@ qemu_run() {
     : > "$serial"
     t0=$(date +%s)
     timeout -s KILL $((DVM_QEMU_BOOT_TIMEOUT + ${JOB_TIMEOUT:-1800})) \
-        qemu-system-x86_64 -machine q35 -cpu "$QEMU_CPU" -m "$QEMU_MEM_MB" \
+        qemu-system-x86_64 -machine q35 -cpu "$DVM_QEMU_CPU" -m "$QEMU_MEM_MB" \
         -smp "$QEMU_SMP" -nographic -no-reboot -monitor none \
         -cdrom "$iso" -serial "file:$serial" \
         > "$JOB_DIR/qemu.log" 2>&1 &

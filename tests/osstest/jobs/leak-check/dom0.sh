@@ -1,6 +1,6 @@
 # dom0 side of leak-check.  Warm-up guest lifecycles grow Xen's one-off
-# structures (dom0's grant maptrack, see warmup); every later cycle must
-# give back exactly what it took.
+# structures (dom0's grant maptrack, see leak_warmup in lib/dom0.sh);
+# every later cycle must give back exactly what it took.
 
 # lifecycle NAME: create a guest that runs the data workload, wait until
 # it powers itself off, then wait until the domain is gone.
@@ -29,36 +29,8 @@ leak_cycle() {
         fail "Xen lost $((before - after)) pages across $2's lifetime"
 }
 
-# pin MASK: run the dom0 processes that map guest memory (xenstored,
-# xenconsoled, this step's shell and the xl it starts) on the vCPUs in
-# MASK.
-pin() {
-    local p
-    for p in $(cat /run/xen/xenstored.pid /run/xen/xenconsoled.pid) \
-             $(exec sh -c 'echo $PPID'); do
-        taskset -p "$1" "$p" >/dev/null || fail "taskset $1 $p"
-    done
-}
-
-# Xen grows some structures a page at a time and keeps them: dom0's grant
-# maptrack per dom0 vCPU that maps a guest's rings (xenconsoled,
-# xenstored), xmalloc pools.  Stock Xen "loses" a page the first time or
-# two.  Warm up, from each dom0 vCPU in turn, until a lifecycle gives back
-# exactly what it took; a real leak never gets there.
 warmup() {
-    local i before after deltas=
-    for i in 0 1 2 3 4 5; do
-        pin $((1 << (i % 2)))
-        before=$(settle_free_pages)
-        lifecycle "warm$i"
-        after=$(settle_free_pages)
-        deltas="$deltas $((after - before))"
-        info "warm-up $i: free pages $before -> $after"
-        [ $i -ge 1 ] && [ "$after" -eq "$before" ] && break
-    done
-    pin 3
-    [ "$after" -eq "$before" ] ||
-        fail "no warm-up lifecycle gave back what it took (deltas:$deltas)"
+    leak_warmup lifecycle
 }
 
 step warmup 1500 warmup

@@ -54,7 +54,7 @@ cow_second() {
 }
 
 step tools 60 po_tools
-step warmup 400 po_warmup
+step warmup 900 po_warmup
 step create 600 create
 step merged 1000 merged
 step cow-first 600 cow_first

@@ -49,7 +49,7 @@ idle_progress() {
 }
 
 step tools 60 po_tools
-step warmup 400 po_warmup
+step warmup 900 po_warmup
 step create 600 create
 step busy-budget0 300 busy_budget0
 step busy-budget20 300 busy_budget20

@@ -35,7 +35,7 @@ together() {
 }
 
 step tools 60 po_tools
-step warmup 400 po_warmup
+step warmup 900 po_warmup
 step create 600 create
 step separate 1000 separate
 step together 1000 together

@@ -114,15 +114,12 @@ po_wait_scans() {
     done
 }
 
-# po_warmup: one tiny guest lifetime, so that one-off allocations (dom0
-# maptrack, xenstore) do not show up in the leak check; then record the
-# free page count.
+# po_warmup: warm-up lifecycles (leak_warmup), so that one-off allocations
+# (dom0 maptrack) do not show up in the leak check; then record the free
+# page count.
 po_warmup() {
-    guest_create powarm 64 idle
-    guest_wait powarm 'DVM-GUEST-IDLE' 300
-    xl destroy powarm
-    guest_gone powarm 120
-    settle_free_pages > /tmp/po-free-before
+    leak_warmup || return 1
+    cp /tmp/leak-base /tmp/po-free-before
     info "free pages before the guests: $(cat /tmp/po-free-before)"
 }
 

@@ -49,7 +49,7 @@ check() {
 }
 
 step tools 60 po_tools
-step warmup 400 po_warmup
+step warmup 900 po_warmup
 step create 600 create
 step baseline 300 baseline
 step merge 1000 merge

@@ -1,13 +1,10 @@
 # dom0 side of ppr-hostile.
 . /dvm/jobs/ppr-lib.sh
 
-# A first guest lifecycle warms up one-off allocations (as leak-check).
+# Warm-up lifecycles grow Xen's one-off structures (see leak_warmup).
 warmup() {
-    guest_create warm 128 idle
-    guest_wait warm 'DVM-GUEST-IDLE' 300
-    xl destroy warm
-    guest_gone warm 120
-    BEFORE=$(settle_free_pages)
+    leak_warmup
+    BEFORE=$(cat /tmp/leak-base)
     echo "$BEFORE" > /tmp/ppr-hostile.before
     info "free pages before: $BEFORE"
 }
@@ -26,13 +23,13 @@ hostile() {
     guest_wait h1 'DVM-PPR-HOSTILE-DONE' 500 || return 1
     grep 'DVM-PPR-HOSTILE test=bogus' "$(guest_log h1)"
     xl info | grep -E '^(xen_version|free_memory)'
-    xl-ppr list -l h1
+    xl-ppr list -l h1 || info "h1 is gone (its counters are in the host totals)"
     guest_wait h1 'DVM-PPR-HOSTILE-DONE result=pass' 1
 }
 
 bystander() {
     guest_wait good 'DVM-PPR-CHURN result=' 400 || return 1
-    xl-ppr list -l good
+    xl-ppr list -l good || info "good is gone (its counters are in the host totals)"
     guest_wait good 'DVM-PPR-CHURN result=pass .*mismatches=0' 1
 }
 
@@ -47,7 +44,7 @@ leak() {
         fail "Xen lost $((before - after)) pages across the hostile run"
 }
 
-step warmup 400 warmup
+step warmup 900 warmup
 step start 600 start
 step hostile 560 hostile
 step bystander 460 bystander

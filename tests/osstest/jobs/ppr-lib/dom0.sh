@@ -35,6 +35,28 @@ ppr_host_field() {
     xl-ppr info | sed -n "s/^$1 *: //p" | head -n 1
 }
 
+# ppr_watch NAME REGEX TIMEOUT: like guest_wait, and meanwhile keep the
+# latest `xl-ppr list -l NAME` in /tmp/NAME.ppr every 2 s: a guest that
+# powers itself off right after its marker takes its live counters with
+# it, the last sample stays.
+ppr_watch() {
+    local t=0 log
+    log=$(guest_log "$1")
+    while [ $t -lt "$3" ]; do
+        xl-ppr list -l "$1" > "/tmp/$1.ppr.new" 2>/dev/null &&
+            mv "/tmp/$1.ppr.new" "/tmp/$1.ppr"
+        grep -E -m1 "$2" "$log" 2>/dev/null && return 0
+        sleep 2
+        t=$((t + 2))
+    done
+    guest_wait "$1" "$2" 1
+}
+
+# ppr_sampled NAME KEY: a field of the last sample ppr_watch took.
+ppr_sampled() {
+    sed -n "s/^$2 *: //p" "/tmp/$1.ppr" 2>/dev/null | head -n 1
+}
+
 # wait_marker NAME REGEX: wait (5 Hz) for REGEX on the guest's console.
 wait_marker() {
     local log
