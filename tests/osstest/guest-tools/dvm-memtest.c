@@ -22,18 +22,10 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "dvm-pattern.h"
+
 #define PAGE_SIZE 4096UL
 #define WORDS_PER_PAGE (PAGE_SIZE / sizeof(uint64_t))
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
 
 static void usage(void)
 {

@@ -19,21 +19,13 @@
 #include <sys/mman.h>
 #include <time.h>
 
+#include "dvm-pattern.h"
+
 #define PAGE 4096UL
 
 static uint64_t *mem;
 static unsigned long npages;
 static uint64_t *seeds;     /* seed each page was last written with */
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
 
 static void fill_page(unsigned long i, uint64_t seed)
 {

@@ -57,19 +57,11 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "dvm-pattern.h"
+
 #define PAGE_SIZE 4096UL
 #define WORDS_PER_PAGE (PAGE_SIZE / sizeof(uint64_t))
 #define STATS_FILE "/sys/kernel/debug/ppr/stats"
-
-static uint64_t mix(uint64_t x)
-{
-    x ^= x >> 33;
-    x *= 0xff51afd7ed558ccdULL;
-    x ^= x >> 33;
-    x *= 0xc4ceb9fe1a85ec53ULL;
-    x ^= x >> 33;
-    return x;
-}
 
 static void usage(void)
 {
