@@ -27,15 +27,7 @@ rm -rf "$src" "$obj"; mkdir -p "$src" "$obj"
 dpkg-deb --fsys-tarfile "$srcdeb" | tar -xO --wildcards \
     './usr/src/linux-source-*.tar.xz' | tar -xJ -C "$src" --strip-components=1
 
-while read -r p; do
-    case "$p" in ''|'#'*) continue ;; esac
-    log "applying $p"
-    patch -d "$src" -p1 -F0 -N -s --no-backup-if-mismatch \
-        < "$TOP/guest/linux-pv/patches/$p" || die "patch $p does not apply cleanly"
-done < "$TOP/guest/linux-pv/patches/series"
-if [ -d "$TOP/guest/linux-pv/overlay" ]; then
-    cp -r "$TOP/guest/linux-pv/overlay/." "$src/"
-fi
+apply_queue "$src" "$TOP/guest/linux-pv"
 if [ -f "$TOP/xen/overlay/xen/include/public/ppr.h" ]; then
     cp "$TOP/xen/overlay/xen/include/public/ppr.h" \
        "$src/include/xen/interface/ppr.h"

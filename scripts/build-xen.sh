@@ -44,16 +44,7 @@ rm -rf "$src"
 dpkg-source -x "$DVM_DL/${XEN_SRC_PKG}_${XEN_DEB_VERSION}.dsc" "$src" \
     >/dev/null 2>&1 || die "dpkg-source -x failed"
 
-while read -r p; do
-    case "$p" in ''|'#'*) continue ;; esac
-    log "applying $p"
-    patch -d "$src" -p1 -F0 -N -s --no-backup-if-mismatch \
-        < "$TOP/xen/patches/$p" || die "patch $p does not apply cleanly"
-done < "$TOP/xen/patches/series"
-
-if [ -d "$TOP/xen/overlay" ]; then
-    cp -r "$TOP/xen/overlay/." "$src/"
-fi
+apply_queue "$src" "$TOP/xen"
 # The portable cores are compiled into the hypervisor as they are.
 if [ -f "$TOP/ppr/ppr_core.c" ]; then
     mkdir -p "$src/xen/common/ppr"

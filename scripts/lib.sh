@@ -47,3 +47,18 @@ deb_path() {
     [ -n "$f" ] || die "missing $1 $2 in $DVM_DL (run scripts/fetch.sh)"
     printf '%s\n' "$f"
 }
+
+# apply_queue SRC DIR: apply DIR/patches/series to the tree SRC with zero
+# fuzz, then copy DIR/overlay/ (our new files) over it.
+apply_queue() {
+    local src=$1 dir=$2 p
+    while read -r p; do
+        case "$p" in ''|'#'*) continue ;; esac
+        log "applying $p"
+        patch -d "$src" -p1 -F0 -N -s --no-backup-if-mismatch \
+            < "$dir/patches/$p" || die "patch $p does not apply cleanly"
+    done < "$dir/patches/series"
+    if [ -d "$dir/overlay" ]; then
+        cp -r "$dir/overlay/." "$src/"
+    fi
+}
