@@ -4,9 +4,10 @@
 #   guest initramfs: busybox-static + tests/osstest/rootfs/guest/init +
 #       tests/osstest/guest/*.sh workloads + static guest tools.
 #   dom0 initramfs:  busybox-static + the stock Debian dom0 kernel's Xen
-#       modules + Debian's xl/xenstored/xenconsoled/xen-init-dom0 (with
-#       their library closure) + xl-ppr + the harness (dom0 init, job
-#       scripts) + the guest kernel and guest initramfs.
+#       modules + Debian's xl/xenstored/xenconsoled/xen-init-dom0/
+#       libxl-save-helper (with their library closure) + xl-ppr + the
+#       harness (dom0 init, job scripts) + the guest kernel and guest
+#       initramfs.
 #
 # Needs $DVM_BUILD/guest/bzImage (scripts/build-guest-kernel.sh) and
 # $DVM_BUILD/xl-ppr/xl-ppr (make -C tools/xl-ppr).
@@ -24,7 +25,7 @@ busybox=/bin/busybox
 file -L "$busybox" | grep -q 'statically linked' ||
     die "$busybox is not busybox-static"
 
-xen_bins="xl xenstored xenconsoled xen-init-dom0"
+xen_bins="xl xenstored xenconsoled xen-init-dom0 libxl-save-helper"
 tool_files=$(for b in $xen_bins; do printf '%s\n' "$XEN_LIBEXEC/bin/$b"; done)
 key=$( (hash_inputs Config.mk scripts/build-initramfs.sh scripts/lib.sh \
             tests/osstest/rootfs tests/osstest/guest tests/osstest/guest-tools \
