@@ -7,7 +7,8 @@ pvh_create() {
 
 pvh_boot() {
     guest_wait pvh1 'DVM-GUEST-UP' 300
-    xl list pvh1
+    # On an idle host the workload can be over (and the guest gone) by now.
+    xl list pvh1 || info "pvh1 has already run its workload"
 }
 
 pvh_workload() {
