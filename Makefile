@@ -44,9 +44,8 @@ test:
 check:
 	tests/osstest/run-flight unit-native
 
-bench:
-	$(MAKE) -C ppr bench
-	$(MAKE) -C pageone bench
+bench: build
+	scripts/bench.sh
 
 clean:
 	rm -rf build

@@ -6,6 +6,7 @@
  *   dvm-ppr churn [-p PROCS] [-m MIB] [-t SECS] [-s SEED]
  *   dvm-ppr frag [-m MIB] [-H HOLD_S] [-w WAIT_S] [-s SEED]
  *   dvm-ppr hold [-m MIB] [-t SECS] [-s SEED]
+ *   dvm-ppr bench [-m MIB] [-t SECS]
  *
  * stats:   one line with every counter of /sys/kernel/debug/ppr/stats:
  *            DVM-PPR-STATS tag=TAG key=value ...
@@ -38,6 +39,13 @@
  *            DVM-PPR-HOLD-START mib=M secs=T
  *            DVM-PPR-HOLD-CHECK t=S mismatches=N   (every 10 s, or on error)
  *            DVM-PPR-HOLD result=pass|fail checks=N nonzero=N mismatches=N
+ * bench:   for SECS seconds, rounds of: map MIB (no populate), write one
+ *          word per page (a fault and a page allocation each), unmap
+ *          (the pages go back to the allocator); the cost per page of
+ *          each round, in ns (for PPR on vs off: the free/alloc hooks and,
+ *          with Xen reclaiming meanwhile, refaults).
+ *            DVM-PPR-BENCH result=done mib=M rounds=R pages=P
+ *                          median_ns=N mean_ns=N min_ns=N max_ns=N
  *
  * Exit status 0 only if no data mismatch was seen.
  */
@@ -72,7 +80,8 @@ static void usage(void)
             "       dvm-ppr churn [-p PROCS] [-m MIB] [-t SECS] [-s SEED]\n"
             "       dvm-ppr frag [-m MIB] [-H HOLD_S] [-w WAIT_S] "
             "[-s SEED]\n"
-            "       dvm-ppr hold [-m MIB] [-t SECS] [-s SEED]\n");
+            "       dvm-ppr hold [-m MIB] [-t SECS] [-s SEED]\n"
+            "       dvm-ppr bench [-m MIB] [-t SECS]\n");
     exit(2);
 }
 
@@ -529,6 +538,59 @@ static int do_hold(unsigned long mib, unsigned long secs, uint64_t seed)
     return bad || nonzero ? 1 : 0;
 }
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
+static int cmp_u64(const void *a, const void *b)
+{
+    uint64_t x = *(const uint64_t *)a, y = *(const uint64_t *)b;
+
+    return x < y ? -1 : x > y;
+}
+
+#define BENCH_MAX_ROUNDS 4096
+
+static int do_bench(unsigned long mib, unsigned long secs)
+{
+    size_t len = mib << 20, pages = len / PAGE_SIZE, p;
+    static uint64_t ns[BENCH_MAX_ROUNDS];
+    uint64_t t_end = now_ns() + secs * 1000000000ULL, sum = 0;
+    unsigned int r, n = 0;
+
+    print_stats("bench-start");
+    while ( n < BENCH_MAX_ROUNDS && now_ns() < t_end )
+    {
+        uint64_t t0 = now_ns();
+        volatile uint64_t *mem = mmap(NULL, len, PROT_READ | PROT_WRITE,
+                                      MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+
+        if ( mem == MAP_FAILED )
+        {
+            fprintf(stderr, "dvm-ppr: mmap %zu bytes: %s\n", len,
+                    strerror(errno));
+            return 1;
+        }
+        for ( p = 0; p < pages; p++ )
+            mem[p * WORDS_PER_PAGE] = p;
+        munmap((void *)mem, len);
+        ns[n++] = (now_ns() - t0) / pages;
+    }
+    print_stats("bench-end");
+    for ( r = 0; r < n; r++ )
+        sum += ns[r];
+    qsort(ns, n, sizeof(ns[0]), cmp_u64);
+    printf("DVM-PPR-BENCH result=done mib=%lu rounds=%u pages=%" PRIu64
+           " median_ns=%" PRIu64 " mean_ns=%" PRIu64 " min_ns=%" PRIu64
+           " max_ns=%" PRIu64 "\n", mib, n, (uint64_t)pages * n,
+           ns[n / 2], sum / n, ns[0], ns[n - 1]);
+    return 0;
+}
+
 int main(int argc, char **argv)
 {
     unsigned long mib = 64, keep = 16, hold = 5, wait = 30, secs = 60;
@@ -574,6 +636,8 @@ int main(int argc, char **argv)
         return do_frag(mib, hold, wait, seed);
     if ( !strcmp(cmd, "hold") )
         return do_hold(mib, secs, seed);
+    if ( !strcmp(cmd, "bench") )
+        return secs ? do_bench(mib, secs) : 2;
     usage();
     return 2;
 }

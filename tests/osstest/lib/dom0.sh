@@ -43,6 +43,10 @@ xen_free_pages() {
 # guest_cfg NAME MEM_MIB RUN [EXTRA_XL_LINES]: write /tmp/NAME.cfg for a
 # PVH guest running our guest kernel with workload RUN.  $GUEST_ARGS, if
 # set, is appended to the guest kernel command line (e.g. "dvm.mib=64").
+# tsc_mode native: QEMU's qemu64 has no invariant TSC, so Xen would
+# otherwise intercept every RDTSC (each clock read of the guest); guests
+# under QEMU's nested SVM were seen to triple-fault on resuming from such
+# intercepts, on the fork and on stock Xen alike (docs/harness.md).
 guest_cfg() {
     cat > "/tmp/$1.cfg" <<CFG
 name = "$1"
@@ -55,6 +59,7 @@ extra = "console=hvc0 dvm.run=$3${GUEST_ARGS:+ $GUEST_ARGS}"
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "preserve"
+tsc_mode = "native"
 $4
 CFG
 }
