@@ -5,7 +5,7 @@
 #   make demo      build, then boot the demo (DVM_XEN=fork|stock)
 #   make test      the osstest flight (unit tests, build, boot jobs)
 #   make check     native unit/model/stress tests only (no QEMU)
-#   make bench     benchmarks (not tests); see docs/
+#   make bench     benchmarks (not tests); see docs/bench.md
 #   make clean     remove build/ (the download and build caches in
 #                  /var/cache/dynamicvm stay; `make distclean` drops them)
 
