@@ -140,9 +140,10 @@ dom0_pin() {
     done
 }
 
-# idle_lifecycle NAME: a small guest boots to idle and is destroyed.
+# idle_lifecycle NAME [MEM_MIB]: a guest (default 128 MiB) boots to idle
+# and is destroyed with xl destroy.
 idle_lifecycle() {
-    guest_create "$1" 128 idle
+    guest_create "$1" "${2:-128}" idle
     guest_wait "$1" 'DVM-GUEST-IDLE' 300
     xl destroy "$1"
     guest_gone "$1" 120

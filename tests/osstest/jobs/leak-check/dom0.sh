@@ -12,10 +12,7 @@ lifecycle() {
 
 # destroyed NAME: a guest killed while running (xl destroy).
 destroyed() {
-    guest_create "$1" 256 idle
-    guest_wait "$1" 'DVM-GUEST-IDLE' 300
-    xl destroy "$1"
-    guest_gone "$1" 120
+    idle_lifecycle "$1" 256
 }
 
 leak_cycle() {
