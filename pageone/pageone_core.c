@@ -9,8 +9,10 @@
  *    the share group's salt).  A slot holds nothing, one entry, a
  *    collision node (immutable array of entries with an identical key) or
  *    an inner node.  Every change is one compare-and-exchange on one slot;
- *    inner nodes are never removed, so a key's slot only moves downwards
- *    (expansion), which is itself a CAS of the slot;
+ *    inner nodes are not removed while any range is attached, so a key's
+ *    slot only moves downwards (expansion), which is itself a CAS of the
+ *    slot; when the last range is removed, the emptied trie gives its
+ *    inner nodes back (tree_reset);
  *  - candidate entries point at a guest page, stable entries own a shared
  *    frame and count their sharers;
  *  - a guest page is processed only under its per-page try-lock; a busy
@@ -58,6 +60,7 @@ struct pageone_entry {
 
 struct pageone_inner {
     uintptr_t slot[FANOUT];
+    struct pageone_rcu_head rcu;        /* tree_reset() */
 };
 
 struct pageone_coll {
@@ -1272,6 +1275,60 @@ int pageone_range_add(struct pageone *e, struct pageone_range *r)
     return 0;
 }
 
+/* A subtree unlinked by tree_reset(), a grace period later: no reader. */
+static void free_inner(struct pageone *e, struct pageone_inner *n)
+{
+    unsigned int i;
+
+    for ( i = 0; i < FANOUT; i++ )
+        if ( (n->slot[i] & TAG_MASK) == TAG_INNER )
+            free_inner(e, untag(n->slot[i]));
+    e->ops->free(e->ctx, n);
+}
+
+static void free_inner_cb(struct pageone_rcu_head *h)
+{
+    free_inner(h->eng, (void *)((char *)h -
+                                __builtin_offsetof(struct pageone_inner, rcu)));
+}
+
+/* True if no entry hangs below v (only empty or inner slots). */
+static bool subtree_empty(uintptr_t v)
+{
+    unsigned int i;
+
+    if ( (v & TAG_MASK) != TAG_INNER )
+        return !v;
+    for ( i = 0; i < FANOUT; i++ )
+        if ( !subtree_empty(po_read_once(
+                 ((struct pageone_inner *)untag(v))->slot[i])) )
+            return false;
+    return true;
+}
+
+/*
+ * The last range is gone, so nothing inserts into or deletes from the trie
+ * (ranges are added and removed by one thread at a time, and every trie
+ * change is made for a page of a live range).  Give the inner nodes back:
+ * unlink each empty subtree from the root and free it a grace period later
+ * (a stats walk may still be in it).  The trie is back to its size at init.
+ */
+static void tree_reset(struct pageone *e)
+{
+    unsigned long i;
+
+    for ( i = 0; i < (1UL << e->root_bits); i++ )
+    {
+        uintptr_t v = po_read_once(e->root[i]);
+
+        if ( (v & TAG_MASK) != TAG_INNER || !subtree_empty(v) )
+            continue;
+        if ( po_cmpxchg(&e->root[i], v, (uintptr_t)0) == v )
+            retire(e, &((struct pageone_inner *)untag(v))->rcu,
+                   free_inner_cb);
+    }
+}
+
 static void range_release_cb(struct pageone_rcu_head *h)
 {
     struct pageone_range *r = (void *)((char *)h -
@@ -1299,6 +1356,11 @@ void pageone_range_remove(struct pageone *e, struct pageone_range *r)
         page_drop(e, r, p);
         pageone_page_unlock(e, r, i);
     }
+    for ( i = 0; i < po_read_once(e->nr_slots); i++ )
+        if ( po_read_once(e->ranges[i]) )
+            break;
+    if ( i == po_read_once(e->nr_slots) )
+        tree_reset(e);
     pageone_exit(e);
     retire(e, &r->rcu, range_release_cb);
 }

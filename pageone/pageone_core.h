@@ -172,8 +172,15 @@ int pageone_init(struct pageone *e, const struct pageone_ops *ops, void *ctx,
 /* Single-threaded, no scanner running: drops everything, frees memory. */
 void pageone_destroy(struct pageone *e);
 void pageone_group_init(struct pageone_group *g, uint32_t id);
+/*
+ * Ranges are added and removed by one thread at a time (the port's lock);
+ * scanners and COW breaks run concurrently with both.
+ */
 int pageone_range_add(struct pageone *e, struct pageone_range *r);
-/* Drops every entry of r; calls r->release after a grace period. */
+/*
+ * Drops every entry of r; calls r->release after a grace period.  Removing
+ * the last range also frees the trie's inner nodes after a grace period.
+ */
 void pageone_range_remove(struct pageone *e, struct pageone_range *r);
 
 /* ---- Idle-loop work (scrub_free_pages contract) ------------------------ */

@@ -11,13 +11,20 @@ static unsigned char po_zero_page[PAGEONE_PAGE_SIZE]
 
 static void *n_zalloc(void *ctx, unsigned long size)
 {
-    (void)ctx;
-    return calloc(1, size);
+    struct po_native *n = ctx;
+    void *p = calloc(1, size);
+
+    if ( p )
+        __atomic_fetch_add(&n->allocs_alive, 1, __ATOMIC_RELAXED);
+    return p;
 }
 
 static void n_free(void *ctx, void *p)
 {
-    (void)ctx;
+    struct po_native *n = ctx;
+
+    if ( p )
+        __atomic_fetch_sub(&n->allocs_alive, 1, __ATOMIC_RELAXED);
     free(p);
 }
 

@@ -24,6 +24,7 @@ struct po_native {
     uint64_t merges;
     uint64_t bad_merges;        /* merge called on unequal content */
     uint64_t frames_alive;
+    uint64_t allocs_alive;      /* zalloc'ed blocks not yet freed */
     uint64_t fail_merges;       /* test: make the next N merges fail */
 };
 

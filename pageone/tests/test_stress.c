@@ -307,7 +307,7 @@ int main(int argc, char **argv)
     double secs = 1.0, t0;
     bool collide = false;
     unsigned int i, ri;
-    uint64_t s = 1;
+    uint64_t s = 1, allocs;
     unsigned long j;
 
     setvbuf(stdout, NULL, _IOLBF, 0);
@@ -326,6 +326,7 @@ int main(int argc, char **argv)
         printf("Test result: FAILURE\n");
         return 1;
     }
+    allocs = n.allocs_alive;            /* root and per-cpu state */
     if ( collide )
         n.hash_hook = cut_hook;
     pageone_group_init(&grp[0], 1);
@@ -380,6 +381,9 @@ int main(int argc, char **argv)
     for ( ri = 0; ri < NR_RANGES; ri++ )
         pageone_range_remove(&n.eng, &rng[ri].r);
     quiesce_all();
+    CHECK(n.allocs_alive == allocs, "%llu blocks kept after the last range "
+          "went (%llu at init)", (unsigned long long)n.allocs_alive,
+          (unsigned long long)allocs);
     po_native_fini(&n);
     CHECK(n.frames_alive == 0, "%llu frames leaked",
           (unsigned long long)n.frames_alive);

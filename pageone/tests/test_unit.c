@@ -198,8 +198,10 @@ static void test_scan(bool collide)
     struct po_nrange r;
     struct pageone *e = &n.eng;
     const char *t = collide ? "collide" : "plain";
+    uint64_t allocs;
 
     po_native_init(&n, 1, 8, true);
+    allocs = n.allocs_alive;            /* root and per-cpu state */
     if ( collide )
         n.hash_hook = const_hook;
     pageone_group_init(&g, 3);
@@ -285,6 +287,9 @@ static void test_scan(bool collide)
           "%s: gauges back to 0", t);
     CHECK(n.frames_alive == 0, "%s: frames leaked", t);
     CHECK(pageone_tree_count(e) == 0, "%s: tree empty", t);
+    CHECK(n.allocs_alive == allocs,
+          "%s: %llu blocks kept after the last range went (%llu at init)",
+          t, (unsigned long long)n.allocs_alive, (unsigned long long)allocs);
     po_native_fini(&n);
     po_nrange_fini(&r);
 }
