@@ -121,6 +121,15 @@ po_warmup() {
     leak_warmup || return 1
     cp /tmp/leak-base /tmp/po-free-before
     info "free pages before the guests: $(cat /tmp/po-free-before)"
+    po_census
+}
+
+# po_census: Xen's 'j' dump ends with its count of dom_cow frames and of
+# the engine's heap blocks (both back to their boot values once no domain
+# is merged).
+po_census() {
+    xl debug-keys j &&
+        xl dmesg | grep -E 'PageONE: (dom_cow|d[0-9]+ dying)' | tail -n 6
 }
 
 # po_leak NAME...: destroy the guests; Xen's free pages must come back to
@@ -132,6 +141,7 @@ po_leak() {
     before=$(cat /tmp/po-free-before)
     after=$(settle_free_pages)
     "$PO_CTL" info
+    po_census
     info "free pages after destroy: $after (delta $((after - before)))"
     [ "$after" -eq "$before" ] ||
         fail "Xen lost $((before - after)) pages across the guests' lifetime"

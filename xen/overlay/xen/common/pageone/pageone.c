@@ -164,13 +164,22 @@ static const uint8_t __aligned(PAGE_SIZE) po_zeros[PAGE_SIZE];
 
 /* ---- engine ops ------------------------------------------------------ */
 
+/* Engine heap blocks alive: back to the boot count once no domain is in. */
+static atomic_t po_blocks;
+
 static void *cf_check po_zalloc(void *ctx, unsigned long size)
 {
-    return _xzalloc(size, 64);
+    void *p = _xzalloc(size, 64);
+
+    if ( p )
+        atomic_inc(&po_blocks);
+    return p;
 }
 
 static void cf_check po_free(void *ctx, void *p)
 {
+    if ( p )
+        atomic_dec(&po_blocks);
     xfree(p);
 }
 
@@ -1049,6 +1058,56 @@ static void po_dump_stats(const char *who, const struct xen_pageone_stats *s)
            s->zero_pages, (long)s->frames_saved);
 }
 
+/*
+ * Frames owned by dom_cow (mem_sharing's shared frames) that are still
+ * referenced: live ones have sharing state, the rest are on their way
+ * out or leaked.  With no domain merged, both counts should be 0.
+ */
+static void po_dump_cow_frames(void)
+{
+    unsigned long mfn, live = 0, other = 0, shown = 0;
+
+    for ( mfn = 0; mfn < max_page; mfn++ )
+    {
+        const struct page_info *pg;
+
+        if ( !(mfn & 0xffff) )
+            process_pending_softirqs();
+        if ( !mfn_valid(_mfn(mfn)) )
+            continue;
+        pg = mfn_to_page(_mfn(mfn));
+        if ( page_get_owner(pg) != dom_cow ||
+             !(pg->count_info & PGC_count_mask) )
+            continue;
+        if ( (pg->u.inuse.type_info & PGT_type_mask) == PGT_shared_page &&
+             pg->sharing )
+        {
+            live++;
+            continue;
+        }
+        other++;
+        if ( shown++ < 4 )
+            printk("PageONE: dom_cow mfn %lx count_info %lx type_info %lx\n",
+                   mfn, pg->count_info, pg->u.inuse.type_info);
+    }
+    printk("PageONE: dom_cow frames: %lu shared, %lu other; engine blocks "
+           "%d\n", live, other, atomic_read(&po_blocks));
+}
+
+/* Domains on their way out still hold their shared gfns. */
+static void po_dump_dying(void)
+{
+    struct domain *d;
+
+    rcu_read_lock(&domlist_read_lock);
+    for_each_domain ( d )
+        if ( d->is_dying )
+            printk("PageONE: %pd dying (%d): tot_pages %u shr_pages %d "
+                   "refcnt %d\n", d, d->is_dying, domain_tot_pages(d),
+                   atomic_read(&d->shr_pages), atomic_read(&d->refcnt));
+    rcu_read_unlock(&domlist_read_lock);
+}
+
 static void cf_check po_dump(unsigned char key)
 {
     struct xen_pageone_info info;
@@ -1088,6 +1147,8 @@ static void cf_check po_dump(unsigned char key)
                o.tot_pages);
     }
     rcu_read_unlock(&domlist_read_lock);
+    po_dump_dying();
+    po_dump_cow_frames();
 }
 
 static int __init cf_check pageone_init_xen(void)
