@@ -28,6 +28,9 @@ merged() {
 # falls by W, pob's pages stay on the (now single-sharer) frames.
 cow_first() {
     local f0 f1 c0 s0 sa
+    # Scanner stopped: no new merge of other pages moves the counts while
+    # the COW breaks are counted (breaks still reach the engine).
+    "$PO_CTL" set run=0 || return 1
     f0=$(settle_free_pages); c0=$(po_dom poa cow_breaks); s0=$(po_info pages_shared)
     po_cmd poa "write $W 11" DVM-PO-WROTE 300 || return 1
     sleep 3
@@ -38,12 +41,14 @@ cow_first() {
     [ $(( s0 - $(po_info pages_shared) )) -ge $W ] || fail "shared count did not fall by $W"
     [ $((f0 - f1)) -ge $((W * 9 / 10)) ] || fail "free memory fell by $((f0 - f1)) < 90% of $W copies"
     po_verify poa pob
+    "$PO_CTL" set run=1
 }
 
 # pob rewrites the same pages: it is the last sharer of each frame, so the
 # frames go private again (no copies needed).
 cow_second() {
     local c0 sb0
+    "$PO_CTL" set run=0 || return 1
     c0=$(po_dom pob cow_breaks); sb0=$(po_dom pob pages_shared)
     po_cmd pob "write $W 13" DVM-PO-WROTE 300 || return 1
     sleep 3
@@ -51,6 +56,7 @@ cow_second() {
     [ $(( $(po_dom pob cow_breaks) - c0 )) -ge $W ] || fail "pob: fewer than $W COW breaks"
     [ $(( sb0 - $(po_dom pob pages_shared) )) -ge $W ] || fail "pob's shared count did not fall by $W"
     po_verify poa pob
+    "$PO_CTL" set run=1
 }
 
 step tools 60 po_tools

@@ -257,9 +257,16 @@ static int po_merge_zero(struct domain *d, gfn_t gfn, shr_handle_t ch,
     zh = po_zero_handle;
     spin_unlock(&po_zero_lock);
 
-    if ( !mfn_eq(zmfn, INVALID_MFN) )
+    /*
+     * We hold no reference on the zero frame between merges: its last
+     * sharer may free it.  Take one for the share (get_page() fails on a
+     * freed frame), as the share needs the frame to stay allocated.
+     */
+    if ( !mfn_eq(zmfn, INVALID_MFN) &&
+         get_page(mfn_to_page(zmfn), dom_cow) )
     {
         rc = mem_sharing_pageone_share(zmfn, zh, d, gfn, ch);
+        put_page(mfn_to_page(zmfn));
         if ( rc != -ENOENT )
             return rc;
     }
@@ -1081,14 +1088,14 @@ static void po_dump_cow_frames(void)
             continue;
         if ( (pg->u.inuse.type_info & PGT_type_mask) == PGT_shared_page &&
              pg->sharing )
-        {
             live++;
-            continue;
-        }
-        other++;
-        if ( shown++ < 4 )
-            printk("PageONE: dom_cow mfn %lx count_info %lx type_info %lx\n",
-                   mfn, pg->count_info, pg->u.inuse.type_info);
+        else
+            other++;
+        /* With no domain merged, any frame here is a leftover. */
+        if ( !po_nr_domains && shown++ < 4 )
+            printk("PageONE: dom_cow mfn %lx count_info %lx type_info %lx "
+                   "sharing %p\n", mfn, pg->count_info,
+                   pg->u.inuse.type_info, pg->sharing);
     }
     printk("PageONE: dom_cow frames: %lu shared, %lu other; engine blocks "
            "%d\n", live, other, atomic_read(&po_blocks));
