@@ -8,10 +8,11 @@ create() {
 }
 
 separate() {
-    local a
+    local a ids
     po_wait_scans 4 900 || return 1
     po_show poi1 poi2
-    a=$("$PO_CTL" audit $(po_domids poi1 poi2)) || return 1
+    ids=$(po_domids poi1 poi2) || { echo "$ids"; return 1; }
+    a=$("$PO_CTL" audit $ids) || return 1
     echo "$a"
     [ "$(po_kv "$a" cross_nonzero)" -eq 0 ] ||
         fail "non-zero pages shared across share groups"
@@ -25,7 +26,8 @@ together() {
     "$PO_CTL" dom "$(po_id poi1)" group=9 || return 1
     "$PO_CTL" dom "$(po_id poi2)" group=9 || return 1
     while :; do
-        a=$("$PO_CTL" audit $(po_domids poi1 poi2)) || return 1
+        ids=$(po_domids poi1 poi2) || { echo "$ids"; return 1; }
+        a=$("$PO_CTL" audit $ids) || return 1
         echo "$a"
         [ "$(po_kv "$a" cross_nonzero)" -ge 8192 ] && break
         [ $t -lt 900 ] || { po_show poi1 poi2; fail "one group: still not shared"; return 1; }

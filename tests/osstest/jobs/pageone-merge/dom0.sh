@@ -15,9 +15,10 @@ create() {
 }
 
 baseline() {
-    local a
+    local a ids
     settle_free_pages > /tmp/po-f0
-    a=$("$PO_CTL" audit $(po_domids $PO_GUESTS)) || return 1
+    ids=$(po_domids $PO_GUESTS) || { echo "$ids"; return 1; }
+    a=$("$PO_CTL" audit $ids) || return 1
     echo "$a"
     po_kv "$a" mergeable > /tmp/po-m
     info "free pages $(cat /tmp/po-f0), mergeable $(cat /tmp/po-m)"
@@ -40,8 +41,9 @@ merge() {
 }
 
 check() {
-    local a
-    a=$("$PO_CTL" audit $(po_domids $PO_GUESTS)) || return 1
+    local a ids
+    ids=$(po_domids $PO_GUESTS) || { echo "$ids"; return 1; }
+    a=$("$PO_CTL" audit $ids) || return 1
     echo "$a"
     [ "$(po_kv "$a" cross_nonzero)" -gt 40000 ] ||
         fail "non-zero pages were not shared across the group"
@@ -49,6 +51,8 @@ check() {
 }
 
 step tools 60 po_tools
+PO_WARM_GUESTS=4
+
 step warmup 900 po_warmup
 step create 600 create
 step baseline 300 baseline
