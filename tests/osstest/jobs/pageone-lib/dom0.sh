@@ -116,13 +116,14 @@ po_wait_scans() {
 
 # po_lifecycle NAME: the PageONE jobs' warm-up lifecycle.  As many idle
 # guests as the job runs at once ($PO_WARM_GUESTS, default 2), merged
-# (dedup on), moved to another group (their ranges are rebuilt), then
-# destroyed.  Xen grows some tables a page at a time and keeps them: the
-# vmap area's bitmap and page tables (the engine's per-domain state is
-# vzalloc'ed), dom0's event channel buckets and grant maptrack.  The
-# warm-up has to reach the job's high-water mark of all of them.
+# (dedup on), moved to another group (their ranges are rebuilt), audited,
+# then destroyed.  Xen grows some tables a page at a time and keeps them:
+# the vmap area's bitmap and page tables (the engine's per-domain state
+# and the audit's buffer are vmalloc'ed), dom0's event channel buckets
+# and grant maptrack.  The warm-up has to reach the job's high-water mark
+# of all of them.
 po_lifecycle() {
-    local i id n=${PO_WARM_GUESTS:-2}
+    local i id ids n=${PO_WARM_GUESTS:-2}
     for i in $(seq "$n"); do
         guest_cfg "$1-$i" 128 idle
         xl create -p "/tmp/$1-$i.cfg" || { fail "xl create $1-$i"; return 1; }
@@ -133,10 +134,13 @@ po_lifecycle() {
     for i in $(seq "$n"); do
         guest_wait "$1-$i" 'DVM-GUEST-IDLE' 300 || return 1
     done
+    ids=
     for i in $(seq "$n"); do
         id=$(po_id "$1-$i") || return 1
         "$PO_CTL" dom "$id" group=77 >/dev/null || return 1
+        ids="$ids $id"
     done
+    "$PO_CTL" audit $ids >/dev/null || return 1
     sleep 2
     for i in $(seq "$n"); do xl destroy "$1-$i"; done
     for i in $(seq "$n"); do guest_gone "$1-$i" 120 || return 1; done
