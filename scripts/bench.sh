@@ -1,8 +1,10 @@
 #!/usr/bin/env bash
 # Dynamic VM: benchmarks (not tests).  Runs the native PPR and PageONE
-# core benchmarks, then boots the fork under QEMU for the PPR guest
-# overhead benchmark (tests/osstest/jobs/bench-ppr-overhead), and writes
-# results/bench-<UTC time>/report.md.  Needs `make build` first (the
+# core benchmarks; the reclaim scenario on the fork, on stock Xen (job
+# bench-ppr-reclaim) and under virtio-balloon free page reporting
+# (scripts/bench-fpr.sh); the PPR guest overhead benchmark on the fork
+# (job bench-ppr-overhead); and writes results/bench-<UTC time>/report.md
+# with the tables and gnuplot plots.  Needs `make build` first (the
 # Makefile's bench target does it).
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -18,12 +20,53 @@ log "native PageONE benchmark"
 make -s -C "$TOP/pageone" bench > "$out/pageone-core.txt" 2>&1 ||
     die "pageone bench failed (see $out/pageone-core.txt)"
 
-log "virtio-balloon free page reporting, contiguous and fragmented frees (about 2 minutes)"
-fpr=
-for m in reclaim frag; do
-    fpr="$fpr$("$TOP/scripts/bench-fpr.sh" "$out" "$m" 128 | grep '^FPR ')
+# The reclaim scenario: the same guest workload freeing 128 MiB at once
+# (contiguous) or every other 4 KiB page of 128 MiB (fragmented), on the
+# fork (PPR), on stock Xen, and under virtio-balloon free page reporting.
+# Each system gives "ROW sys= mode= freed_kib= returned_kib= fraction=
+# t50_s= t95_s=" and a data file of MiB returned over the 20 s after the
+# free (out/<sys>-<mode>.dat).
+rows=
+
+# xen_rows SYS SERIAL_LOG: rows and data files from bench-ppr-reclaim.
+xen_rows() {
+    local m
+    for m in reclaim frag; do
+        tr -d '\r' < "$2" | awk -v sys="$1" -v mode="$m" -v dat="$out/$1-$m.dat" '
+            $1 == "BENCH-RECLAIM-BASE" && $2 == "mode=" mode {
+                split($3, a, "="); base = a[2]; split($4, b, "="); freed = b[2] }
+            $1 == "BENCH-RECLAIM-SAMPLE" && $2 == "mode=" mode {
+                split($3, a, "="); t = a[2]; split($4, b, "="); ret = b[2] - base
+                printf "%.1f %.1f\n", t / 1000, ret / 256 > dat
+                if ( ret > best ) best = ret
+                if ( t50 == "" && ret >= freed * 0.5 ) t50 = t / 1000
+                if ( t95 == "" && ret >= freed * 0.95 ) t95 = t / 1000 }
+            END {
+                if ( !freed ) exit 1
+                if ( best < 0 ) best = 0
+                printf "ROW sys=%s mode=%s freed_kib=%d returned_kib=%d " \
+                       "fraction=%.3f t50_s=%s t95_s=%s\n", sys, mode,
+                       freed * 4, best * 4, best / freed,
+                       t50 == "" ? "-" : sprintf("%.1f", t50),
+                       t95 == "" ? "-" : sprintf("%.1f", t95) }' ||
+            { log "no $m samples for $1 (see $2)"; continue; }
+    done
+}
+
+for x in fork stock; do
+    log "reclaim scenario on the $x hypervisor under QEMU (about 5 minutes)"
+    DVM_BENCH_XEN=$x "$TOP/tests/osstest/run-flight" -o "$out/flight-$x" \
+        bench-ppr-reclaim > "$out/flight-$x.log" 2>&1 ||
+        log "bench-ppr-reclaim on $x failed (see $out/flight-$x/)"
+    rows="$rows$(xen_rows "$x" "$out/flight-$x/bench-ppr-reclaim/serial.log")
 "
-    # MiB returned over time, from the moment the guest freed
+done
+
+log "reclaim scenario under virtio-balloon free page reporting (about 2 minutes)"
+for m in reclaim frag; do
+    rows="$rows$("$TOP/scripts/bench-fpr.sh" "$out" "$m" 128 |
+                 sed -n 's/^FPR /ROW sys=fpr /p')
+"
     awk '/^# freed/ { tf = $3 } !/^#/ { t[NR] = $1; r[NR] = $2 }
          END { for (i = 1; i <= NR; i++) if (i in t) {
                    if (t[i] <= tf) base = r[i]
@@ -31,17 +74,25 @@ for m in reclaim frag; do
                        printf "%.1f %.1f\n", (t[i] - tf) / 1000, (base - r[i]) / 1024 } }' \
         "$out/fpr-$m/rss.txt" > "$out/fpr-$m.dat"
 done
+
 if command -v gnuplot >/dev/null; then
-    gnuplot <<GNUPLOT || log "gnuplot failed: no plot"
+    for m in reclaim frag; do
+        case $m in
+            reclaim) what="128 MiB freed at once" ;;
+            *) what="every other 4 KiB page of 128 MiB freed" ;;
+        esac
+        gnuplot <<GNUPLOT || log "gnuplot failed: no plot"
 set terminal pngcairo size 800,450 noenhanced
-set output "$out/fpr.png"
-set title "virtio-balloon free page reporting: QEMU RSS returned after the guest frees"
+set output "$out/reclaim-$m.png"
+set title "Memory back to the host after the guest frees ($what)"
 set xlabel "seconds after the free"
 set ylabel "MiB returned to the host"
 set key center right
-plot "$out/fpr-reclaim.dat" with lines title "128 MiB contiguous", \
-     "$out/fpr-frag.dat" with lines title "64 MiB fragmented (every other 4 KiB page)"
+plot "$out/fork-$m.dat" with lines lw 2 title "Dynamic VM (PPR)", \
+     "$out/stock-$m.dat" with lines title "stock Xen", \
+     "$out/fpr-$m.dat" with lines title "virtio-balloon free page reporting"
 GNUPLOT
+    done
 fi
 
 log "PPR guest overhead under QEMU (about 10 minutes)"
@@ -95,29 +146,48 @@ off_min=$(best off); on_min=$(best on)
         echo "read the ratio against that spread."
     fi
     echo
-    echo "## Reclaim: virtio-balloon free page reporting (Linux guest under QEMU, no Xen)"
+    echo "## Reclaim latency and coverage"
     echo
-    echo "Debian's kernel $DOM0_KERNEL_ABI with \`virtio_balloon\`, QEMU"
-    echo "\`-device virtio-balloon-pci,free-page-reporting=on\`, 1 GiB, TCG; the"
-    echo "PPR jobs' workload (\`dvm-ppr\`): contiguous = fill 16 + 128 MiB, free"
-    echo "128 MiB; fragmented = fill 128 MiB, free every other 4 KiB page."
-    echo "Host side: QEMU's RSS every 100 ms for 20 s after the guest's free"
-    echo "(\`scripts/bench-fpr.sh\`)."
+    echo "The same guest workload (\`dvm-ppr\` from the PPR jobs): contiguous ="
+    echo "fill 16 + 128 MiB, free 128 MiB; fragmented = fill 128 MiB, free every"
+    echo "other 4 KiB page.  Memory back to the host is sampled every 100 ms (at"
+    echo "most) for 20 s from the guest's free:"
     echo
-    echo "| frees | freed MiB | returned MiB | fraction | 50% after (s) | 95% after (s) |"
-    echo "|---|---|---|---|---|---|"
-    printf '%s' "$fpr" | while read -r _ mode freed ret frac t50 t95; do
+    echo "- **Dynamic VM**: the fork, PPR period 5 s, our guest kernel; Xen's free"
+    echo "  memory read in dom0 (job \`bench-ppr-reclaim\`);"
+    echo "- **stock Xen**: Debian's hypervisor, the same guest kernel (its PPR"
+    echo "  driver stays off), the same job;"
+    echo "- **free page reporting**: Debian's kernel $DOM0_KERNEL_ABI with"
+    echo "  \`virtio_balloon\` run by QEMU directly (no Xen, 1 GiB) with"
+    echo "  \`-device virtio-balloon-pci,free-page-reporting=on\`; QEMU's RSS"
+    echo "  (\`scripts/bench-fpr.sh\`)."
+    echo
+    echo "| system | frees | freed MiB | returned MiB | fraction | 50% after (s) | 95% after (s) |"
+    echo "|---|---|---|---|---|---|---|"
+    printf '%s' "$rows" | while read -r _ sys mode freed ret frac t50 t95; do
+        [ -n "$t95" ] || continue
         v() { echo "${1#*=}"; }
+        case "$(v "$sys")" in
+            fork) n="Dynamic VM (PPR)" ;; stock) n="stock Xen" ;;
+            *) n="free page reporting" ;;
+        esac
         case "$(v "$mode")" in reclaim) w=contiguous ;; *) w=fragmented ;; esac
-        echo "| $w | $(( $(v "$freed") / 1024 )) | $(( $(v "$ret") / 1024 )) | $(v "$frac") | $(v "$t50") | $(v "$t95") |"
+        echo "| $n | $w | $(( $(v "$freed") / 1024 )) | $(( $(v "$ret") / 1024 )) | $(v "$frac") | $(v "$t50") | $(v "$t95") |"
     done
     echo
-    [ -f "$out/fpr.png" ] && echo "![FPR: memory returned over time](fpr.png)" && echo
-    echo "Free page reporting hands back only free blocks of pageblock size"
-    echo "(2 MiB), after a 2 s delay: fragmented frees return nothing.  The"
-    echo "PPR rows of this scenario (fork and stock Xen, the same workload)"
-    echo "are not measured by \`make bench\` yet; \`ppr-reclaim\` and"
-    echo "\`ppr-fragmented\` in the test command check PPR's coverage."
+    for m in reclaim frag; do
+        [ -f "$out/reclaim-$m.png" ] &&
+            echo "![memory returned over time, $m](reclaim-$m.png)" && echo
+    done
+    echo "Free page reporting only reports free blocks of pageblock size"
+    echo "(2 MiB), after a 2 s delay; PPR works per 4 KiB page, a scan period"
+    echo "(5 s, plus up to half a period for aging) after the free.  Times"
+    echo "count from when the host side saw the guest's \"freed\" marker: dom0"
+    echo "polls the guest's console at 10 Hz and samples Xen's free memory as"
+    echo "fast as \`xl-ppr info -p\` runs (about every 250 ms under TCG); the"
+    echo "QEMU serial log of the reporting guest can show the marker up to about"
+    echo "2 s after the free, so its times can be that much shorter than the"
+    echo "delay from the free itself."
     echo
     echo "## PPR core (native)"
     echo
@@ -133,7 +203,7 @@ off_min=$(best off); on_min=$(best on)
 } > "$report"
 
 echo
-sed -n '/^## PPR guest overhead/,/^## Reclaim: virtio/p' "$report" | sed '$d'
-printf '%s' "$fpr"
+sed -n '/^## PPR guest overhead/,/^## Reclaim latency/p' "$report" | sed '$d'
+printf '%s' "$rows"
 echo "report: $report"
 [ $rc -eq 0 ] || die "the benchmark job failed (see $out/flight/)"
