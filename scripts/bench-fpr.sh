@@ -9,8 +9,9 @@
 #   scripts/bench-fpr.sh OUTDIR reclaim|frag [MIB]
 #
 # reclaim: fill 16 MiB (kept) + MIB, free MIB;  frag: fill MIB, free every
-# other 4 KiB page.  Writes OUTDIR/fpr-<mode>/{serial.log,rss.txt} and
-# prints one line:
+# other 4 KiB page.  Writes OUTDIR/fpr-<mode>/{serial.log,rss.txt},
+# OUTDIR/fpr-<mode>.dat (seconds after the free, MiB returned) and prints
+# one line:
 #   FPR mode=M freed_kib=K returned_kib=R fraction=F t50_s=A t95_s=B
 # (t50/t95: seconds from the guest's "freed" marker until QEMU's RSS fell
 # by 50%/95% of what was freed; "-" if never).  Needs `make build` first.
@@ -103,12 +104,13 @@ fi
 
 # RSS when the guest freed (last sample at or before the marker), then the
 # lowest RSS until the guest re-maps the memory (end of its wait).
-awk -v tf="$tfree" -v freed="$freed" -v mode="$mode" '
+awk -v tf="$tfree" -v freed="$freed" -v mode="$mode" -v dat="$out/fpr-$mode.dat" '
     /^#/ { next }
     $1 <= tf { base = $2; next }
     $1 > tf + 20000 { next }
     {
         ret = base - $2
+        printf "%.1f %.1f\n", ($1 - tf) / 1000, ret / 1024 > dat
         if ( ret > best ) best = ret
         if ( t50 == "" && ret >= freed * 0.5 ) t50 = ($1 - tf) / 1000
         if ( t95 == "" && ret >= freed * 0.95 ) t95 = ($1 - tf) / 1000

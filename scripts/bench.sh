@@ -67,12 +67,6 @@ for m in reclaim frag; do
     rows="$rows$("$TOP/scripts/bench-fpr.sh" "$out" "$m" 128 |
                  sed -n 's/^FPR /ROW sys=fpr /p')
 "
-    awk '/^# freed/ { tf = $3 } !/^#/ { t[NR] = $1; r[NR] = $2 }
-         END { for (i = 1; i <= NR; i++) if (i in t) {
-                   if (t[i] <= tf) base = r[i]
-                   else if (t[i] <= tf + 20000)
-                       printf "%.1f %.1f\n", (t[i] - tf) / 1000, (base - r[i]) / 1024 } }' \
-        "$out/fpr-$m/rss.txt" > "$out/fpr-$m.dat"
 done
 
 if command -v gnuplot >/dev/null; then
