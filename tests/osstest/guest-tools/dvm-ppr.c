@@ -7,6 +7,7 @@
  *   dvm-ppr frag [-m MIB] [-H HOLD_S] [-w WAIT_S] [-s SEED]
  *   dvm-ppr hold [-m MIB] [-t SECS] [-s SEED]
  *   dvm-ppr bench [-m MIB] [-t SECS]
+ *   dvm-ppr burst [-m PEAK_MIB] [-H HOLD_S] [-w PERIOD_S] [-t SECS] [-s SEED]
  *
  * stats:   one line with every counter of /sys/kernel/debug/ppr/stats:
  *            DVM-PPR-STATS tag=TAG key=value ...
@@ -46,6 +47,13 @@
  *          with Xen reclaiming meanwhile, refaults).
  *            DVM-PPR-BENCH result=done mib=M rounds=R pages=P
  *                          median_ns=N mean_ns=N min_ns=N max_ns=N
+ * burst:   a bursty tenant (the density benchmark): once every PERIOD_S
+ *          seconds, at a phase drawn from SEED, map and fill PEAK_MIB,
+ *          hold it HOLD_S seconds, check it and unmap it; idle in between.
+ *          For SECS seconds (0: for ever).  A line per burst:
+ *            DVM-PPR-BURST n=N ms=FILL_MS mismatches=N
+ *          and at the end DVM-PPR-BURST result=pass|fail bursts=N
+ *          mismatches=N.
  *
  * Exit status 0 only if no data mismatch was seen.
  */
@@ -81,7 +89,9 @@ static void usage(void)
             "       dvm-ppr frag [-m MIB] [-H HOLD_S] [-w WAIT_S] "
             "[-s SEED]\n"
             "       dvm-ppr hold [-m MIB] [-t SECS] [-s SEED]\n"
-            "       dvm-ppr bench [-m MIB] [-t SECS]\n");
+            "       dvm-ppr bench [-m MIB] [-t SECS]\n"
+            "       dvm-ppr burst [-m PEAK_MIB] [-H HOLD_S] [-w PERIOD_S] "
+            "[-t SECS] [-s SEED]\n");
     exit(2);
 }
 
@@ -494,6 +504,14 @@ static int do_frag(unsigned long mib, unsigned long hold, unsigned long wait,
 
 /* -------------------------------------------------------------- hold */
 
+static uint64_t now_ns(void)
+{
+    struct timespec ts;
+
+    clock_gettime(CLOCK_MONOTONIC, &ts);
+    return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
+}
+
 static int do_hold(unsigned long mib, unsigned long secs, uint64_t seed)
 {
     size_t len = mib << 20, pages = len / PAGE_SIZE, p;
@@ -503,9 +521,13 @@ static int do_hold(unsigned long mib, unsigned long secs, uint64_t seed)
     print_stats("hold-start");
     keep = map_anon(len);
     fill(keep, pages, seed, 5);
-    /* Free as much again, so the domain has reclaimed pages. */
+    /*
+     * Free as much again, so the domain has reclaimed pages.  Its content
+     * is never read back; it is unique to this run, so that in a share
+     * group (ppr-pageone) it is PPR's to reclaim, not PageONE's to merge.
+     */
     mem = map_anon(len);
-    fill(mem, pages, seed, 6);
+    fill(mem, pages, seed ^ now_ns(), 6);
     munmap(mem, len);
     printf("DVM-PPR-HOLD-START mib=%lu secs=%lu\n", mib, secs);
     fflush(stdout);
@@ -536,14 +558,6 @@ static int do_hold(unsigned long mib, unsigned long secs, uint64_t seed)
            " mismatches=%" PRIu64 "\n", bad || nonzero ? "fail" : "pass",
            mib, secs, checks, nonzero, bad);
     return bad || nonzero ? 1 : 0;
-}
-
-static uint64_t now_ns(void)
-{
-    struct timespec ts;
-
-    clock_gettime(CLOCK_MONOTONIC, &ts);
-    return (uint64_t)ts.tv_sec * 1000000000ULL + ts.tv_nsec;
 }
 
 static int cmp_u64(const void *a, const void *b)
@@ -589,6 +603,41 @@ static int do_bench(unsigned long mib, unsigned long secs)
            " max_ns=%" PRIu64 "\n", mib, n, (uint64_t)pages * n,
            ns[n / 2], sum / n, ns[0], ns[n - 1]);
     return 0;
+}
+
+/* ------------------------------------------------------------- burst */
+
+static int do_burst(unsigned long mib, unsigned long hold,
+                    unsigned long period, unsigned long secs, uint64_t seed)
+{
+    size_t len = mib << 20, pages = len / PAGE_SIZE;
+    uint64_t start = now_ns(), next, bad = 0, n;
+
+    /* Tenants do not burst in step: each starts at its own phase. */
+    next = start + mix(seed) % (period * 1000000000ULL);
+    for ( n = 1; ; n++ )
+    {
+        uint64_t t0, b, *mem;
+
+        while ( now_ns() < next )
+            usleep(100000);
+        t0 = now_ns();
+        if ( secs && t0 - start >= secs * 1000000000ULL )
+            break;
+        mem = map_anon(len);
+        fill(mem, pages, seed, n);
+        printf("DVM-PPR-BURST n=%" PRIu64 " ms=%" PRIu64, n,
+               (now_ns() - t0) / 1000000);
+        sleep(hold);
+        b = check(mem, pages, seed, n);
+        munmap(mem, len);
+        bad += b;
+        printf(" mismatches=%" PRIu64 "\n", b);
+        next += period * 1000000000ULL;
+    }
+    printf("DVM-PPR-BURST result=%s bursts=%" PRIu64 " mismatches=%" PRIu64
+           "\n", bad ? "fail" : "pass", n - 1, bad);
+    return bad ? 1 : 0;
 }
 
 int main(int argc, char **argv)
@@ -638,6 +687,8 @@ int main(int argc, char **argv)
         return do_hold(mib, secs, seed);
     if ( !strcmp(cmd, "bench") )
         return secs ? do_bench(mib, secs) : 2;
+    if ( !strcmp(cmd, "burst") )
+        return wait ? do_burst(mib, hold, wait, secs, seed) : 2;
     usage();
     return 2;
 }

@@ -55,8 +55,7 @@
  * pageone=<bool>,run=<bool>,dedup=<bool>,budget=<pct>,period=<ms>,group=<id>
  *
  * dedup is the default for new domains.  It is off: merging is an
- * administrator's choice per domain (pageone_op domain_set, xl-ppr), and
- * a domain with dedup on cannot register a PPR array.
+ * administrator's choice per domain (pageone_op domain_set, xl-ppr).
  */
 static bool __read_mostly opt_pageone = true;
 static bool __read_mostly po_run = true;

@@ -24,20 +24,24 @@
 #include <xen/sched.h>
 #include <asm/altp2m.h>
 #include <asm/hvm/nestedhvm.h>
-#include <asm/mem_sharing.h>
 #include <asm/p2m.h>
 #include <asm/paging.h>
 
 #include "mm-locks.h"
 #include "p2m.h"
 
+/*
+ * mem_sharing (PageONE) may be on: a batch only takes p2m_ram_rw pages the
+ * domain owns with no reference besides the allocation one, so never a
+ * shared page, nor one PageONE holds while it compares; PageONE looks
+ * gfns up without P2M_ALLOC, so it never repopulates a reclaimed entry.
+ */
 bool ppr_p2m_supported(const struct domain *d)
 {
     return is_hvm_domain(d) && hap_enabled(d) &&
            !paging_mode_log_dirty(d) && !is_iommu_enabled(d) &&
            !altp2m_active(d) && !nestedhvm_enabled(d) &&
-           !mem_sharing_enabled(d) && !p2m_pod_active(d) &&
-           !p2m_get_hostp2m(d)->access_required;
+           !p2m_pod_active(d) && !p2m_get_hostp2m(d)->access_required;
 }
 
 void ppr_p2m_lock(struct domain *d)
