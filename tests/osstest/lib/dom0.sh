@@ -74,8 +74,47 @@ guest_log() {
     echo "$DVM_CONSOLE_DIR/guest-$1.log"
 }
 
+# guest_state NAME: the domain's state letters in `xl list` (e.g. "-b----",
+# "c" for crashed: guests are kept with on_crash = "preserve"), or "gone".
+guest_state() {
+    local st
+    st=$(xl list "$1" 2>/dev/null | awk 'NR == 2 { print $5 }')
+    echo "${st:-gone}"
+}
+
+# guest_ended NAME PATTERN: true if the domain crashed or is gone and PATTERN
+# is not on its console (read again after the state, so a guest that
+# printed PATTERN and powered off is not taken for dead).
+guest_ended() {
+    local st
+    st=$(guest_state "$1")
+    case $st in
+    gone|*c*) ;;
+    *) return 1 ;;
+    esac
+    ! grep -q -E "$2" "$(guest_log "$1")" 2>/dev/null
+}
+
+# guest_tail NAME: the last lines of the guest's console, prefixed.
+guest_tail() {
+    local log
+    log=$(guest_log "$1")
+    info "last lines of $1's console:"
+    [ -f "$log" ] && tail -n 40 "$log" | sed "s/^/[$1] /" | tr -d '\r'
+    return 0
+}
+
+# guest_died NAME PATTERN: report a guest that ended without PATTERN: its
+# state, its last console lines and what Xen said about it.
+guest_died() {
+    guest_tail "$1"
+    xl dmesg | grep -E -i 'triple fault|crash' | tail -n 4
+    fail "guest $1 ended ($(guest_state "$1")) without '$2' on its console"
+}
+
 # guest_wait NAME PATTERN TIMEOUT: wait for PATTERN (grep -E) on the
-# guest's console; print the matching line.
+# guest's console; print the matching line.  A guest that crashes or
+# disappears first fails the wait at once.
 guest_wait() {
     local log t=0
     log=$(guest_log "$1")
@@ -83,12 +122,15 @@ guest_wait() {
         if [ -f "$log" ] && grep -E -m1 "$2" "$log"; then
             return 0
         fi
+        if [ $((t % 5)) -eq 4 ] && guest_ended "$1" "$2"; then
+            guest_died "$1" "$2"
+            return 1
+        fi
         sleep 1
         t=$((t + 1))
     done
     xl list "$1" 2>&1 || true
-    info "last lines of $1's console:"
-    [ -f "$log" ] && tail -n 40 "$log" | sed "s/^/[$1] /" | tr -d '\r'
+    guest_tail "$1"
     fail "guest $1: no '$2' on its console within $3 s"
 }
 

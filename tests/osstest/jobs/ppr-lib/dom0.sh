@@ -57,11 +57,17 @@ ppr_sampled() {
     sed -n "s/^$2 *: //p" "/tmp/$1.ppr" 2>/dev/null | head -n 1
 }
 
-# wait_marker NAME REGEX: wait (5 Hz) for REGEX on the guest's console.
+# wait_marker NAME REGEX: wait (5 Hz) for REGEX on the guest's console;
+# fails if the guest crashes or disappears first.
 wait_marker() {
-    local log
+    local log n=0
     log=$(guest_log "$1")
     while ! grep -q -E "$2" "$log" 2>/dev/null; do
+        n=$((n + 1))
+        if [ $((n % 25)) -eq 0 ] && guest_ended "$1" "$2"; then
+            guest_died "$1" "$2"
+            return 1
+        fi
         sleep 0.2
     done
 }
