@@ -3,7 +3,9 @@
 # core benchmarks; the reclaim scenario on the fork, on stock Xen (job
 # bench-ppr-reclaim) and under virtio-balloon free page reporting
 # (scripts/bench-fpr.sh); the PPR guest overhead benchmark on the fork
-# (job bench-ppr-overhead); and writes results/bench-<UTC time>/report.md
+# (job bench-ppr-overhead); density on stock Xen, PPR, PageONE and both
+# (job bench-density); Xen's CPU cost per page; and writes
+# results/bench-<UTC time>/report.md
 # with the tables and gnuplot plots.  Needs `make build` first (the
 # Makefile's bench target does it).
 set -euo pipefail
@@ -88,6 +90,77 @@ plot "$out/fork-$m.dat" with lines lw 2 title "Dynamic VM (PPR)", \
 GNUPLOT
     done
 fi
+
+# Density: on a host of fixed memory, 128 MiB guests with a bursty tenant
+# are started until one fails (job bench-density), per system.  Each gives
+# "DROW sys= fit= failed= stop=..." and out/density-<sys>.dat (guests
+# started, Xen's free MiB).
+drows=
+for x in stock ppr pageone ppr+pageone; do
+    log "density on $x under QEMU (up to about 15 minutes each, stock less)"
+    DVM_DENSITY=$x "$TOP/tests/osstest/run-flight" -o "$out/flight-density-$x" \
+        bench-density > "$out/flight-density-$x.log" 2>&1 ||
+        log "bench-density on $x failed (see $out/flight-density-$x/)"
+    serial=$out/flight-density-$x/bench-density/serial.log
+    tr -d '\r' < "$serial" 2>/dev/null | awk '$1 == "BENCH-DENSITY-SAMPLE" {
+        split($2, a, "="); split($3, b, "="); printf "%d %.1f\n", a[2], b[2] / 256 }' \
+        > "$out/density-$x.dat"
+    res=$(tr -d '\r' < "$serial" 2>/dev/null | grep -a '^BENCH-DENSITY-RESULT ' | tail -n 1)
+    stop=$(tr -d '\r' < "$serial" 2>/dev/null | grep -a '^BENCH-DENSITY-STOP ' |
+           tail -n 1 | sed 's/.* reason=//')
+    [ -n "$res" ] || { log "no density result for $x"; continue; }
+    drows="$drows$x $(echo "$res" | sed 's/^[^ ]* //') stop=$stop
+"
+done
+if command -v gnuplot >/dev/null; then
+    gnuplot <<GNUPLOT || log "gnuplot failed: no plot"
+set terminal pngcairo size 800,450 noenhanced
+set output "$out/density.png"
+set title "Xen's free memory as bursty 128 MiB guests are started"
+set xlabel "guests started"
+set ylabel "Xen free MiB (after each guest settled)"
+set key top right
+plot "$out/density-stock.dat" with linespoints title "stock Xen", \
+     "$out/density-ppr.dat" with linespoints title "Dynamic VM, PPR", \
+     "$out/density-pageone.dat" with linespoints title "Dynamic VM, PageONE", \
+     "$out/density-ppr+pageone.dat" with linespoints lw 2 title "Dynamic VM, PPR + PageONE"
+GNUPLOT
+fi
+
+# Hypervisor cost per page from Xen's own counters (xl-ppr info at the
+# end of a run: "BENCH-INFO key : value"), beside what stock Xen spends
+# per page to build a guest (bench-ppr-reclaim's populate step).
+binfo() {
+    tr -d '\r' < "$1" 2>/dev/null | sed -n "s/^BENCH-INFO $2 *: *\([0-9]*\).*/\1/p" | tail -n 1
+}
+# populate_us SERIAL: µs per page, (fastest 320 MiB - fastest 64 MiB) / 256 MiB
+populate_us() {
+    tr -d '\r' < "$1" 2>/dev/null | awk '$1 == "BENCH-POPULATE" {
+        split($2, a, "="); split($3, b, "=")
+        if ( !(a[2] in m) || b[2] < m[a[2]] ) m[a[2]] = b[2] }
+        END { if ( (320 in m) && (64 in m) && m[320] > m[64] )
+                  printf "%.2f\n", (m[320] - m[64]) * 1000 / 65536 }'
+}
+reclaim_serial() { echo "$out/flight-$1/bench-ppr-reclaim/serial.log"; }
+density_serial() { echo "$out/flight-density-$1/bench-density/serial.log"; }
+stock_us=$(populate_us "$(reclaim_serial stock)")
+fork_us=$(populate_us "$(reclaim_serial fork)")
+crows=
+# cost_row NAME SERIAL PAGES_KEY MS_KEY
+cost_row() {
+    local pages ms us
+    pages=$(binfo "$2" "$3"); ms=$(binfo "$2" "$4")
+    [ -n "$pages" ] && [ -n "$ms" ] && [ "$pages" -gt 0 ] || return 0
+    us=$(awk "BEGIN { printf \"%.2f\", $ms * 1000 / $pages }")
+    crows="$crows| $1 | $pages | $ms | $us | $( [ -n "$stock_us" ] &&
+        awk "BEGIN { printf \"%.2f\", $us / $stock_us }" || echo -) |
+"
+}
+cost_row "PPR, reclaim scenario (pages reclaimed, scan CPU)" "$(reclaim_serial fork)" ppr_reclaimed ppr_scan_cpu_ms
+cost_row "PPR, density run (pages reclaimed, scan CPU)" "$(density_serial ppr)" ppr_reclaimed ppr_scan_cpu_ms
+cost_row "PageONE, density run (pages merged, idle + timer CPU)" "$(density_serial pageone)" dedup_merged_pages dedup_cpu_ms
+cost_row "PPR, density PPR + PageONE (pages reclaimed, scan CPU)" "$(density_serial ppr+pageone)" ppr_reclaimed ppr_scan_cpu_ms
+cost_row "PageONE, density PPR + PageONE (pages merged, CPU)" "$(density_serial ppr+pageone)" dedup_merged_pages dedup_cpu_ms
 
 log "PPR guest overhead under QEMU (about 10 minutes)"
 rc=0
@@ -183,6 +256,48 @@ off_min=$(best off); on_min=$(best on)
     echo "2 s after the free, so its times can be that much shorter than the"
     echo "delay from the free itself."
     echo
+    echo "## Density"
+    echo
+    echo "A scaled-down version of the published experiment (4 GiB VMs, peak"
+    echo "3 GiB, average 150 MiB): a QEMU host of ${DVM_DENSITY_HOST_MB:-1024} MiB (dom0 320 MiB),"
+    echo "128 MiB PVH guests, each a bursty tenant (\`dvm-ppr burst\`: fill 80 MiB,"
+    echo "hold 2 s, check, free, once a minute at its own phase).  Guests are"
+    echo "started one by one until one does not fit (xl create fails, a guest"
+    echo "crashes, stalls for want of memory, or reports a data mismatch), then"
+    echo "all run on for 90 s under the same checks (job \`bench-density\`)."
+    echo "PageONE puts every guest in one share group."
+    echo
+    echo "| system | guests that fit | vs stock | stopped because |"
+    echo "|---|---|---|---|"
+    sfit=$(printf '%s' "$drows" | awk '$1 == "stock" { sub("fit=", "", $2); print $2 }')
+    printf '%s' "$drows" | while read -r sys fit failed rest; do
+        f=${fit#fit=}
+        case $sys in
+            stock) n="stock Xen" ;; ppr) n="Dynamic VM, PPR" ;;
+            pageone) n="Dynamic VM, PageONE" ;; *) n="Dynamic VM, PPR + PageONE" ;;
+        esac
+        r=-
+        [ -n "$sfit" ] && [ "$sfit" -gt 0 ] && r=$(awk "BEGIN { printf \"%.2f\", $f / $sfit }")
+        why=${rest#*stop=}
+        held=${rest%% stop=*}
+        [ "${failed#failed=}" = 0 ] || why="$why; then in the 90 s run: ${held#reason=}"
+        echo "| $n | $f | $r | $why |"
+    done
+    echo
+    [ -f "$out/density.png" ] && echo "![free memory as guests are started](density.png)" && echo
+    echo "## Hypervisor cost"
+    echo
+    echo "Xen's own CPU counters per page handled (\`xl-ppr info\` at the end"
+    echo "of each run; PPR's scan time includes reading the state arrays, not"
+    echo "only reclaiming).  Under TCG every cycle is inflated, so each row is"
+    echo "also given against what **stock Xen** spends per page to build a"
+    echo "guest in the same run: \`xl create -p\` of 320 MiB minus 64 MiB (the"
+    echo "fastest of three each), ${stock_us:-?} µs per page (the fork: ${fork_us:-?} µs)."
+    echo
+    echo "| engine, run | pages | Xen CPU ms | µs per page | vs stock populate |"
+    echo "|---|---|---|---|---|"
+    printf '%s' "$crows"
+    echo
     echo "## PPR core (native)"
     echo
     echo '```'
@@ -199,5 +314,7 @@ off_min=$(best off); on_min=$(best on)
 echo
 sed -n '/^## PPR guest overhead/,/^## Reclaim latency/p' "$report" | sed '$d'
 printf '%s' "$rows"
+sed -n '/^| system | guests that fit/,/^$/p' "$report"
+sed -n '/^| engine, run/,/^$/p' "$report"
 echo "report: $report"
 [ $rc -eq 0 ] || die "the benchmark job failed (see $out/flight/)"

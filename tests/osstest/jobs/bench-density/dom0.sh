@@ -1,0 +1,110 @@
+# dom0 side of bench-density.  Guests d1, d2, ... (128 MiB, the burst
+# workload: 80 MiB peak held 2 s once a minute, each at its own phase) are
+# started one after another, each DENSITY_SETTLE s after the previous one
+# came up, until one does not fit:
+#   - xl create fails (Xen has not the memory to build it),
+#   - a guest does not come up within 300 s,
+#   - a guest crashes, reports a data mismatch, or stalls (no burst for
+#     PERIOD + 90 s: a vCPU waiting for memory Xen has not got).
+# Then (or at DENSITY_MAX guests, or once DENSITY_FILL_S s are gone: the
+# host's CPUs, not its memory, can be the limit under TCG; the reason is
+# printed) all of them run on for PERIOD + 30 s
+# under the same checks, so that every guest has burst at least once.
+# Console lines for scripts/bench.sh:
+#   BENCH-DENSITY-SAMPLE n=N free=PAGES
+#   BENCH-DENSITY-STOP n=N reason=WHY
+#   BENCH-DENSITY-RESULT fit=N failed=N reason=WHY
+#   BENCH-INFO <xl-ppr info line>   (Xen's totals: CPU time per engine)
+. /dvm/jobs/ppr-lib.sh
+
+MEM=128
+PEAK=80
+PERIOD=60
+DENSITY_SETTLE=8
+DENSITY_MAX=24
+DENSITY_FILL_S=600
+n=0
+
+# bursts NAME: bursts the guest has completed.
+bursts() {
+    grep -c 'DVM-PPR-BURST n=' "$(guest_log "$1")" 2>/dev/null
+}
+
+# health: the name and failure of the first unhealthy guest, if any.
+# /tmp/density-NAME holds "BURSTS SINCE": the burst count and when it last
+# changed.
+health() {
+    local i g b now last since st
+    now=$(date +%s)
+    for i in $(seq "$n"); do
+        g=d$i
+        st=$(guest_state "$g")
+        case $st in
+        gone|*c*) echo "$g crashed ($st)"; return 1 ;;
+        esac
+        grep -q 'DVM-PPR-BURST.*mismatches=[1-9]' "$(guest_log "$g")" &&
+            { echo "$g data mismatch"; return 1; }
+        b=$(bursts "$g")
+        read -r last since < "/tmp/density-$g"
+        if [ "$b" != "$last" ]; then
+            echo "$b $now" > "/tmp/density-$g"
+        elif [ $((now - since)) -gt $((PERIOD + 90)) ]; then
+            echo "$g stalled (no burst for $((now - since)) s)"; return 1
+        fi
+    done
+    return 0
+}
+
+system() {
+    xl info | grep -E '^(xen_version|xen_extra|free_memory|xen_commandline) '
+    xl-ppr info 2>&1 | grep -E '^(ppr_enabled|dedup) '
+    info "Xen free memory before the guests: $(xen_free_pages) pages"
+}
+
+fill() {
+    local g why t_end=$(( $(date +%s) + DENSITY_FILL_S ))
+    while [ $n -lt $DENSITY_MAX ]; do
+        why=$(health) || break
+        [ "$(date +%s)" -lt $t_end ] ||
+            { why="time budget ($DENSITY_FILL_S s) used up"; break; }
+        g=d$((n + 1))
+        GUEST_ARGS="dvm.peak=$PEAK dvm.period=$PERIOD dvm.hold=2 dvm.seed=$((n + 1))" \
+            guest_cfg "$g" $MEM burst
+        if ! xl create "/tmp/$g.cfg" > "/tmp/$g.create" 2>&1; then
+            why="xl create $g: $(tail -n 1 "/tmp/$g.create")"
+            xl destroy "$g" 2>/dev/null
+            break
+        fi
+        n=$((n + 1))
+        echo "0 $(date +%s)" > "/tmp/density-$g"
+        if ! guest_wait "$g" 'DVM-GUEST-UP' 300 > /dev/null; then
+            why="$g did not come up"
+            n=$((n - 1))
+            xl destroy "$g" 2>/dev/null
+            break
+        fi
+        sleep $DENSITY_SETTLE
+        echo "BENCH-DENSITY-SAMPLE n=$n free=$(xen_free_pages)"
+    done
+    echo "BENCH-DENSITY-STOP n=$n reason=${why:-$DENSITY_MAX guests (the cap)}"
+}
+
+hold() {
+    local t=0 why= failed=0 i
+    while [ $t -lt $((PERIOD + 30)) ]; do
+        why=$(health) && why= || break
+        sleep 10; t=$((t + 10))
+    done
+    [ -z "$why" ] || failed=1
+    for i in $(seq "$n"); do
+        echo "d$i: $(bursts "d$i") bursts, $(guest_state "d$i")"
+    done
+    echo "BENCH-DENSITY-RESULT fit=$((n - failed)) failed=$failed reason=${why:-none}"
+    echo "BENCH-DENSITY-FREE free=$(xen_free_pages)"
+    xl-ppr list 2>/dev/null | head -n 40
+    xl-ppr info 2>/dev/null | sed 's/^/BENCH-INFO /'
+}
+
+step system 60 system
+step fill 2400 fill
+step hold 400 hold
