@@ -22,6 +22,20 @@ log "native PageONE benchmark"
 make -s -C "$TOP/pageone" bench > "$out/pageone-core.txt" 2>&1 ||
     die "pageone bench failed (see $out/pageone-core.txt)"
 
+# plot_png PNG TITLE XLABEL YLABEL KEY PLOT: a gnuplot PNG; PLOT is the
+# argument of gnuplot's plot command.
+plot_png() {
+    gnuplot <<GNUPLOT || log "gnuplot failed: no $1"
+set terminal pngcairo size 800,450 noenhanced
+set output "$1"
+set title "$2"
+set xlabel "$3"
+set ylabel "$4"
+set key $5
+plot $6
+GNUPLOT
+}
+
 # The reclaim scenario: the same guest workload freeing 128 MiB at once
 # (contiguous) or every other 4 KiB page of 128 MiB (fragmented), on the
 # fork (PPR), on stock Xen, and under virtio-balloon free page reporting.
@@ -77,17 +91,12 @@ if command -v gnuplot >/dev/null; then
             reclaim) what="128 MiB freed at once" ;;
             *) what="every other 4 KiB page of 128 MiB freed" ;;
         esac
-        gnuplot <<GNUPLOT || log "gnuplot failed: no plot"
-set terminal pngcairo size 800,450 noenhanced
-set output "$out/reclaim-$m.png"
-set title "Memory back to the host after the guest frees ($what)"
-set xlabel "seconds after the free"
-set ylabel "MiB returned to the host"
-set key center right
-plot "$out/fork-$m.dat" with lines lw 2 title "Dynamic VM (PPR)", \
-     "$out/stock-$m.dat" with lines title "stock Xen", \
-     "$out/fpr-$m.dat" with lines title "virtio-balloon free page reporting"
-GNUPLOT
+        plot_png "$out/reclaim-$m.png" \
+            "Memory back to the host after the guest frees ($what)" \
+            "seconds after the free" "MiB returned to the host" "center right" \
+            "\"$out/fork-$m.dat\" with lines lw 2 title \"Dynamic VM (PPR)\", \
+             \"$out/stock-$m.dat\" with lines title \"stock Xen\", \
+             \"$out/fpr-$m.dat\" with lines title \"virtio-balloon free page reporting\""
     done
 fi
 
@@ -113,18 +122,13 @@ for x in stock ppr pageone ppr+pageone; do
 "
 done
 if command -v gnuplot >/dev/null; then
-    gnuplot <<GNUPLOT || log "gnuplot failed: no plot"
-set terminal pngcairo size 800,450 noenhanced
-set output "$out/density.png"
-set title "Xen's free memory as bursty 128 MiB guests are started"
-set xlabel "guests started"
-set ylabel "Xen free MiB (after each guest settled)"
-set key top right
-plot "$out/density-stock.dat" with linespoints title "stock Xen", \
-     "$out/density-ppr.dat" with linespoints title "Dynamic VM, PPR", \
-     "$out/density-pageone.dat" with linespoints title "Dynamic VM, PageONE", \
-     "$out/density-ppr+pageone.dat" with linespoints lw 2 title "Dynamic VM, PPR + PageONE"
-GNUPLOT
+    plot_png "$out/density.png" \
+        "Xen's free memory as bursty 128 MiB guests are started" \
+        "guests started" "Xen free MiB (after each guest settled)" "top right" \
+        "\"$out/density-stock.dat\" with linespoints title \"stock Xen\", \
+         \"$out/density-ppr.dat\" with linespoints title \"Dynamic VM, PPR\", \
+         \"$out/density-pageone.dat\" with linespoints title \"Dynamic VM, PageONE\", \
+         \"$out/density-ppr+pageone.dat\" with linespoints lw 2 title \"Dynamic VM, PPR + PageONE\""
 fi
 
 # Hypervisor cost per page from Xen's own counters (xl-ppr info at the
