@@ -22,7 +22,7 @@ PEAK=80
 PERIOD=60
 DENSITY_SETTLE=8
 DENSITY_MAX=24
-DENSITY_FILL_S=600
+DENSITY_FILL_S=480
 n=0
 
 # bursts NAME: bursts the guest has completed.
