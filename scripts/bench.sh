@@ -113,10 +113,11 @@ for x in stock ppr pageone ppr+pageone; do
     serial=$out/flight-density-$x/bench-density/serial.log
     tr -d '\r' < "$serial" 2>/dev/null | awk '$1 == "BENCH-DENSITY-SAMPLE" {
         split($2, a, "="); split($3, b, "="); printf "%d %.1f\n", a[2], b[2] / 256 }' \
-        > "$out/density-$x.dat"
-    res=$(tr -d '\r' < "$serial" 2>/dev/null | grep -a '^BENCH-DENSITY-RESULT ' | tail -n 1)
+        > "$out/density-$x.dat" || true
+    res=$(tr -d '\r' < "$serial" 2>/dev/null | grep -a '^BENCH-DENSITY-RESULT ' |
+          tail -n 1 || true)
     stop=$(tr -d '\r' < "$serial" 2>/dev/null | grep -a '^BENCH-DENSITY-STOP ' |
-           tail -n 1 | sed 's/.* reason=//')
+           tail -n 1 | sed 's/.* reason=//' || true)
     [ -n "$res" ] || { log "no density result for $x"; continue; }
     drows="$drows$x $(echo "$res" | sed 's/^[^ ]* //') stop=$stop
 "
@@ -136,13 +137,14 @@ fi
 # stock Xen measured in the same run: dom0 (PV) faulting in and freeing a
 # page (bench-ppr-reclaim's fault step, "BENCH-FAULT median_ns=N").
 binfo() {
-    tr -d '\r' < "$1" 2>/dev/null | sed -n "s/^BENCH-INFO $2 *: *\([0-9]*\).*/\1/p" | tail -n 1
+    tr -d '\r' < "$1" 2>/dev/null |
+        sed -n "s/^BENCH-INFO $2 *: *\([0-9]*\).*/\1/p" | tail -n 1 || true
 }
 # fault_us SERIAL: µs per page of the dom0 fault loop
 fault_us() {
     tr -d '\r' < "$1" 2>/dev/null |
         sed -n 's/^BENCH-FAULT median_ns=\([0-9]*\).*/\1/p' | tail -n 1 |
-        awk '{ printf "%.2f\n", $1 / 1000 }'
+        awk '{ printf "%.2f\n", $1 / 1000 }' || true
 }
 reclaim_serial() { echo "$out/flight-$1/bench-ppr-reclaim/serial.log"; }
 density_serial() { echo "$out/flight-density-$1/bench-density/serial.log"; }

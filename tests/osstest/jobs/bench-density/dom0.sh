@@ -17,6 +17,8 @@
 #   BENCH-INFO <xl-ppr info line>   (Xen's totals: CPU time per engine)
 . /dvm/jobs/ppr-lib.sh
 
+# Each step runs in a subshell: the number of guests started is kept in
+# /tmp/density-n.
 MEM=128
 PEAK=80
 PERIOD=60
@@ -24,6 +26,7 @@ DENSITY_SETTLE=8
 DENSITY_MAX=24
 DENSITY_FILL_S=480
 n=0
+echo 0 > /tmp/density-n
 
 # bursts NAME: bursts the guest has completed.
 bursts() {
@@ -72,15 +75,17 @@ fill() {
             guest_cfg "$g" $MEM burst
         if ! xl create "/tmp/$g.cfg" > "/tmp/$g.create" 2>&1; then
             why="xl create $g: $(tail -n 1 "/tmp/$g.create")"
-            xl destroy "$g" 2>/dev/null
+            xl destroy "$g" 2>/dev/null || true
             break
         fi
         n=$((n + 1))
+        echo "$n" > /tmp/density-n
         echo "0 $(date +%s)" > "/tmp/density-$g"
         if ! guest_wait "$g" 'DVM-GUEST-UP' 300 > /dev/null; then
             why="$g did not come up"
             n=$((n - 1))
-            xl destroy "$g" 2>/dev/null
+            echo "$n" > /tmp/density-n
+            xl destroy "$g" 2>/dev/null || true
             break
         fi
         sleep $DENSITY_SETTLE
@@ -91,6 +96,7 @@ fill() {
 
 hold() {
     local t=0 why= failed=0 i
+    n=$(cat /tmp/density-n)
     while [ $t -lt $((PERIOD + 30)) ]; do
         why=$(health) && why= || break
         sleep 10; t=$((t + 10))
