@@ -74,7 +74,9 @@ fill() {
         GUEST_ARGS="dvm.peak=$PEAK dvm.period=$PERIOD dvm.hold=2 dvm.seed=$((n + 1))" \
             guest_cfg "$g" $MEM burst
         if ! xl create "/tmp/$g.cfg" > "/tmp/$g.create" 2>&1; then
-            why="xl create $g: $(tail -n 1 "/tmp/$g.create")"
+            # libxl's first error is the cause; its last one is clean-up.
+            why="xl create $g: $(grep -m1 'error' "/tmp/$g.create" ||
+                                 tail -n 1 "/tmp/$g.create")"
             xl destroy "$g" 2>/dev/null || true
             break
         fi
