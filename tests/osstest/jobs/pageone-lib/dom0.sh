@@ -45,19 +45,26 @@ po_dom() {
     po_kv "$("$PO_CTL" dom "$id")" "$2"
 }
 
-# po_guest NAME MEM_MIB FILL_MIB SEED [GROUP]: create a guest running the
-# pageone workload, dedup on (new domains start with it off); put it in
-# share group GROUP (default: its own).  The domain is created paused and
-# its policy set before its first instruction, so PageONE attaches it with its final group (once unpaused).
-po_guest() {
+# po_create NAME [GROUP]: create the guest /tmp/NAME.cfg describes (see
+# guest_cfg) with dedup on (new domains start with it off), in share group
+# GROUP (default: its own).  The domain is created paused and its policy
+# set before its first instruction, so PageONE attaches it with its final
+# group (once unpaused).
+po_create() {
     local id
-    guest_cfg "$1" "$2" "pageone dvm.po_mib=$3 dvm.po_seed=$4 ppr=off"
     xl create -p "/tmp/$1.cfg" || { fail "xl create $1"; return 1; }
     id=$(po_id "$1") || return 1
-    "$PO_CTL" dom "$id" dedup=1 ${5:+group=$5} ||
+    "$PO_CTL" dom "$id" dedup=1 ${2:+group=$2} ||
         { xl destroy "$1"; return 1; }
     xl unpause "$1" || { fail "xl unpause $1"; return 1; }
     echo 0 > "/tmp/po-n-$1"
+}
+
+# po_guest NAME MEM_MIB FILL_MIB SEED [GROUP]: po_create a guest running
+# the pageone workload.
+po_guest() {
+    guest_cfg "$1" "$2" "pageone dvm.po_mib=$3 dvm.po_seed=$4 ppr=off"
+    po_create "$1" "${5:-}"
 }
 
 # po_send NAME COMMAND: write a command line to the guest's console; it

@@ -8,12 +8,8 @@ KEEP=$((32 * 256))
 # both NAME: a guest of the ppr-hold workload (32 MiB kept, 32 MiB freed,
 # the same seed in every guest), dedup on in group 4, PPR left on.
 both() {
-    local id
     GUEST_ARGS="dvm.mib=32 dvm.secs=120" guest_cfg "$1" 256 ppr-hold
-    xl create -p "/tmp/$1.cfg" || { fail "xl create $1"; return 1; }
-    id=$(po_id "$1") || return 1
-    "$PO_CTL" dom "$id" dedup=1 group=4 || { xl destroy "$1"; return 1; }
-    xl unpause "$1" || { fail "xl unpause $1"; return 1; }
+    po_create "$1" 4
 }
 
 create() {
