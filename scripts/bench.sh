@@ -42,6 +42,26 @@ if want core; then
         die "pageone bench failed (see $out/pageone-core.txt)"
 fi
 
+# bench_flight DIR JOB: run one job with run-flight into DIR, its summary
+# in DIR.log.  A boot in which dom0 never reached the job (seen once:
+# dom0 hung in early boot under QEMU, at "Switched to clocksource xen",
+# before anything of ours ran) measured nothing: the job is run once more,
+# the first attempt kept as DIR.try1, and the report says so.
+bench_flight() {
+    local rc=0
+    "$TOP/tests/osstest/run-flight" -o "$1" "$2" > "$1.log" 2>&1 || rc=$?
+    if ! grep -aq 'DVM-DOM0-READY' "$1/$2/serial.log" 2>/dev/null; then
+        log "$2: dom0 did not reach the job (see $1/$2/serial.log); once more"
+        rm -rf "$1.try1" "$1.try1.log"
+        mv "$1" "$1.try1"
+        mv "$1.log" "$1.try1.log"
+        echo "$(basename "$1") ($2)" >> "$out/reruns"
+        rc=0
+        "$TOP/tests/osstest/run-flight" -o "$1" "$2" > "$1.log" 2>&1 || rc=$?
+    fi
+    return $rc
+}
+
 # plot_png PNG TITLE XLABEL YLABEL KEY PLOT: a gnuplot PNG; PLOT is the
 # argument of gnuplot's plot command.
 plot_png() {
@@ -92,8 +112,7 @@ if want reclaim; then
 
     for x in fork stock; do
         log "reclaim scenario on the $x hypervisor under QEMU (about 5 minutes)"
-        DVM_BENCH_XEN=$x "$TOP/tests/osstest/run-flight" -o "$out/flight-$x" \
-            bench-ppr-reclaim > "$out/flight-$x.log" 2>&1 ||
+        DVM_BENCH_XEN=$x bench_flight "$out/flight-$x" bench-ppr-reclaim ||
             log "bench-ppr-reclaim on $x failed (see $out/flight-$x/)"
         rows="$rows$(xen_rows "$x" "$out/flight-$x/bench-ppr-reclaim/serial.log")
     "
@@ -130,8 +149,7 @@ drows=
 if want density; then
     for x in stock ppr pageone ppr+pageone; do
         log "density on $x under QEMU (up to about 15 minutes each, stock less)"
-        DVM_DENSITY=$x "$TOP/tests/osstest/run-flight" -o "$out/flight-density-$x" \
-            bench-density > "$out/flight-density-$x.log" 2>&1 ||
+        DVM_DENSITY=$x bench_flight "$out/flight-density-$x" bench-density ||
             log "bench-density on $x failed (see $out/flight-density-$x/)"
         serial=$out/flight-density-$x/bench-density/serial.log
         tr -d '\r' < "$serial" 2>/dev/null | awk '$1 == "BENCH-DENSITY-SAMPLE" {
@@ -196,7 +214,7 @@ cost_row "PageONE, density PPR + PageONE (pages merged, CPU)" "$(density_serial 
 rc=0
 if want overhead; then
     log "PPR guest overhead under QEMU (about 10 minutes)"
-    "$TOP/tests/osstest/run-flight" -o "$out/flight" bench-ppr-overhead || rc=$?
+    bench_flight "$out/flight" bench-ppr-overhead || rc=$?
     lines=$(grep -a '^BENCH-PPR-OVERHEAD ' "$out/flight/bench-ppr-overhead/serial.log" |
             tr -d '\r' || true)
     [ -n "$lines" ] || die "no benchmark results (see $out/flight/)"
@@ -221,6 +239,11 @@ fi
     echo
     echo "Command: \`${DVM_BENCH_PARTS:+DVM_BENCH_PARTS=\"$DVM_BENCH_PARTS\" }make bench\` (scripts/bench.sh) at $(git -C "$TOP" describe --always --dirty 2>/dev/null || echo unknown)."
     echo "Host: $(nproc) CPUs, QEMU TCG \`-cpu $QEMU_CPU -smp $QEMU_SMP\`."
+    if [ -f "$out/reruns" ]; then
+        echo
+        echo "Run once more because dom0 never reached the job (first attempt in"
+        echo "\`<dir>.try1\`): $(paste -sd, "$out/reruns" | sed 's/,/, /g')."
+    fi
     echo
     if want overhead; then
         echo "## PPR guest overhead"
@@ -303,12 +326,19 @@ fi
         echo "started one by one until one does not fit (xl create fails, a guest"
         echo "crashes, stalls for want of memory, or reports a data mismatch), then"
         echo "all run on for 90 s under the same checks (job \`bench-density\`)."
+        echo "A guest whose triple fault Xen dumps with Xen's own \`cs e008\` RIP was"
+        echo "lost to QEMU's nested SVM emulation, not to memory: it is destroyed,"
+        echo "left out of the count, and the run goes on (\`BENCH-DENSITY-EMUFAULT\`)."
         echo "PageONE puts every guest in one share group."
         echo
         echo "| system | guests that fit | vs stock | stopped because |"
         echo "|---|---|---|---|"
         sfit=$(printf '%s' "$drows" | awk '$1 == "stock" { sub("fit=", "", $2); print $2 }')
-        printf '%s' "$drows" | while read -r sys fit failed rest; do
+        printf '%s' "$drows" | while read -r sys fit failed emu rest; do
+            case $emu in
+                emu_faults=*) emu=${emu#emu_faults=} ;;
+                *) rest="$emu $rest"; emu=0 ;;
+            esac
             f=${fit#fit=}
             case $sys in
                 stock) n="stock Xen" ;; ppr) n="Dynamic VM, PPR" ;;
@@ -319,6 +349,8 @@ fi
             why=${rest#*stop=}
             held=${rest%% stop=*}
             [ "${failed#failed=}" = 0 ] || why="$why; then in the 90 s run: ${held#reason=}"
+            [ "$emu" = 0 ] ||
+                why="$why ($emu guest(s) lost to the QEMU fault, replaced, not counted)"
             echo "| $n | $f | $r | $why |"
         done
         echo
