@@ -166,7 +166,7 @@ if want density; then
     if command -v gnuplot >/dev/null; then
         plot_png "$out/density.png" \
             "Xen's free memory as bursty 128 MiB guests are started" \
-            "guests started" "Xen free MiB (after each guest settled)" "top right" \
+            "guests running" "Xen free MiB (after each guest settled)" "top right" \
             "\"$out/density-stock.dat\" with linespoints title \"stock Xen\", \
              \"$out/density-ppr.dat\" with linespoints title \"Dynamic VM, PPR\", \
              \"$out/density-pageone.dat\" with linespoints title \"Dynamic VM, PageONE\", \
