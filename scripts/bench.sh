@@ -50,16 +50,13 @@ fi
 bench_flight() {
     local rc=0
     "$TOP/tests/osstest/run-flight" -o "$1" "$2" > "$1.log" 2>&1 || rc=$?
-    if ! grep -aq 'DVM-DOM0-READY' "$1/$2/serial.log" 2>/dev/null; then
-        log "$2: dom0 did not reach the job (see $1/$2/serial.log); once more"
-        rm -rf "$1.try1" "$1.try1.log"
-        mv "$1" "$1.try1"
-        mv "$1.log" "$1.try1.log"
-        echo "$(basename "$1") ($2)" >> "$out/reruns"
-        rc=0
-        "$TOP/tests/osstest/run-flight" -o "$1" "$2" > "$1.log" 2>&1 || rc=$?
-    fi
-    return $rc
+    grep -aq 'DVM-DOM0-READY' "$1/$2/serial.log" 2>/dev/null && return $rc
+    log "$2: dom0 did not reach the job (see $1.try1/$2/serial.log); once more"
+    rm -rf "$1.try1" "$1.try1.log"
+    mv "$1" "$1.try1"
+    mv "$1.log" "$1.try1.log"
+    echo "$(basename "$1") ($2)" >> "$out/reruns"
+    "$TOP/tests/osstest/run-flight" -o "$1" "$2" > "$1.log" 2>&1
 }
 
 # plot_png PNG TITLE XLABEL YLABEL KEY PLOT: a gnuplot PNG; PLOT is the
@@ -338,6 +335,7 @@ fi
                         sed -n "s/^BENCH-DENSITY-LOST \(.*\)/- $x: \`\1\`/p"
                 done || true)
         echo "${lostl:-- none}"
+        echo
         echo "PageONE puts every guest in one share group."
         echo
         echo "| system | guests that fit | vs stock | stopped because |"
