@@ -64,9 +64,17 @@ fault_lost() {
     xl destroy "$1" 2>/dev/null || true
 }
 
-# lost: guests lost to a triple fault so far.
+# lost: guests lost to a triple fault so far; is_lost NAME: one of them.
 lost() {
     echo $(( $(wc -l < /tmp/density-lost) ))
+}
+is_lost() {
+    grep -qx "$1" /tmp/density-lost
+}
+
+# running: guests started and not lost to a triple fault.
+running() {
+    echo $((n - $(lost)))
 }
 
 # health: the name and failure of the first unhealthy guest, if any.  A
@@ -78,7 +86,7 @@ health() {
     now=$(date +%s)
     for i in $(seq "$n"); do
         g=d$i
-        grep -qx "$g" /tmp/density-lost && continue
+        is_lost "$g" && continue
         st=$(guest_state "$g")
         case $st in
         gone|*c*)
@@ -106,7 +114,7 @@ system() {
 
 fill() {
     local g why t_end=$(( $(date +%s) + DENSITY_FILL_S ))
-    while [ $((n - $(lost))) -lt $DENSITY_MAX ]; do
+    while [ "$(running)" -lt $DENSITY_MAX ]; do
         why=$(health) || break
         [ "$(date +%s)" -lt $t_end ] ||
             { why="time budget ($DENSITY_FILL_S s) used up"; break; }
@@ -133,9 +141,9 @@ fill() {
             break
         fi
         sleep $DENSITY_SETTLE
-        echo "BENCH-DENSITY-SAMPLE n=$((n - $(lost))) free=$(xen_free_pages)"
+        echo "BENCH-DENSITY-SAMPLE n=$(running) free=$(xen_free_pages)"
     done
-    echo "BENCH-DENSITY-STOP n=$((n - $(lost))) reason=${why:-$DENSITY_MAX guests (the cap)}"
+    echo "BENCH-DENSITY-STOP n=$(running) reason=${why:-$DENSITY_MAX guests (the cap)}"
 }
 
 hold() {
@@ -147,13 +155,13 @@ hold() {
     done
     [ -z "$why" ] || failed=1
     for i in $(seq "$n"); do
-        if grep -qx "d$i" /tmp/density-lost; then
+        if is_lost "d$i"; then
             echo "d$i: $(bursts "d$i") bursts, lost to a triple fault"
         else
             echo "d$i: $(bursts "d$i") bursts, $(guest_state "d$i")"
         fi
     done
-    echo "BENCH-DENSITY-RESULT fit=$((n - $(lost) - failed)) failed=$failed triple_faults=$(lost) reason=${why:-none}"
+    echo "BENCH-DENSITY-RESULT fit=$(($(running) - failed)) failed=$failed triple_faults=$(lost) reason=${why:-none}"
     echo "BENCH-DENSITY-FREE free=$(xen_free_pages)"
     xl-ppr list 2>/dev/null | head -n 40
     xl-ppr info 2>/dev/null | sed 's/^/BENCH-INFO /'
