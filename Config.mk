@@ -26,8 +26,25 @@ DOM0_KERNEL_ABI := 6.1.0-50-amd64
 # Userland for the dom0 and guest initramfs.
 BUSYBOX_PKG := busybox-static
 
-# Host packages the build, the harness and the tests need.
-HOST_PKGS := make gcc libc6-dev flex bison python3 bc libelf-dev libssl-dev dpkg-dev xz-utils zstd cpio kmod busybox-static qemu-system-x86 grub-pc-bin grub-common xorriso mtools spin libyajl-dev gnuplot-nox procps
+# Host packages the build, the harness and the tests need (bookworm).
+HOST_PKGS := make gcc libc6-dev flex bison python3 bc libelf-dev libssl-dev dpkg-dev xz-utils zstd cpio kmod busybox-static grub-pc-bin grub-common xorriso mtools spin libyajl-dev gnuplot-nox procps
+
+# The emulator of the flight, the demo and the bench: QEMU 10 from
+# bookworm-backports.  An apt pin lets only the packages below come from
+# backports, each at its version.  Debian's binary provides the firmware
+# and data files (and is the unpatched baseline); the harness runs
+# qemu-system-x86_64 built from Debian's orig tarball of the same version
+# with qemu/patches (scripts/build-qemu.sh, docs/harness.md).
+BACKPORTS_SUITE := bookworm-backports
+QEMU_SRC_PKG := qemu
+QEMU_DEB_VERSION := 1:10.0.2+ds-2+deb13u1~bpo12+1
+QEMU_ORIG_TARBALL := qemu_10.0.2+ds.orig.tar.xz
+QEMU_ORIG_SHA256 := 0901da33844a331bf8b3602b9c1fbd178e60b737c8e3ade678255bd090c9b9f1
+QEMU_PKGS := qemu-system-x86 qemu-system-common qemu-system-data
+SEABIOS_DEB_VERSION := 1.16.3-2~bpo12+1
+# QEMU's build tools from backports (bookworm's meson is too old).
+QEMU_BUILD_BPO := meson=1.7.0-1~bpo12+1 python3-pycotap=1.3.1-2~bpo12+1
+QEMU_BUILD_PKGS := ninja-build pkgconf libglib2.0-dev zlib1g-dev libpixman-1-dev libfdt-dev python3-venv bzip2
 
 # QEMU machine for the whole stack (TCG; AMD SVM + NPT emulated => HAP).
 QEMU_CPU := qemu64,+svm,+npt

@@ -1,7 +1,8 @@
 # Dynamic VM top-level Makefile.  The README's commands (./dvm demo,
 # ./dvm test) install the host packages first and then call these targets.
 #
-#   make [build]   fork + stock hypervisors, guest kernel, tools, initramfs
+#   make [build]   QEMU, fork + stock hypervisors, guest kernel, tools,
+#                  initramfs
 #   make demo      build, then boot the demo (DVM_XEN=fork|stock)
 #   make test      the osstest flight (unit tests, build, boot jobs)
 #   make check     native unit/model/stress tests only (no QEMU)
@@ -12,15 +13,18 @@
 DVM_XEN ?= fork
 export DVM_XEN
 
-.PHONY: all build fetch xen guest-kernel tools initramfs demo test check \
+.PHONY: all build fetch qemu xen guest-kernel tools initramfs demo test check \
         bench clean distclean
 
 all: build
 
-build: fetch xen guest-kernel tools initramfs
+build: fetch qemu xen guest-kernel tools initramfs
 
 fetch:
 	scripts/fetch.sh
+
+qemu: fetch
+	scripts/build-qemu.sh
 
 xen: fetch
 	scripts/build-xen.sh fork

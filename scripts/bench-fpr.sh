@@ -60,7 +60,7 @@ rm -rf "$o/root"
 log "FPR $mode: QEMU guest, ${mib} MiB"
 serial=$o/serial.log
 : > "$serial"
-timeout -s KILL 600 qemu-system-x86_64 -machine q35 -cpu qemu64 -m 1024 \
+timeout -s KILL 600 "${DVM_QEMU:-$DVM_BUILD/qemu/qemu-system-x86_64}" -machine q35 -cpu qemu64 -m 1024 \
     -smp 1 -display none -no-reboot -monitor none -serial "file:$serial" \
     -kernel "$kernel" -initrd "$o/initrd.gz" \
     -device virtio-balloon-pci,free-page-reporting=on \

@@ -25,7 +25,7 @@ busybox=/bin/busybox
 file -L "$busybox" | grep -q 'statically linked' ||
     die "$busybox is not busybox-static"
 
-xen_bins="xl xenstored xenconsoled xen-init-dom0 libxl-save-helper"
+xen_bins="xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xenctx xen-hvmctx"
 tool_files=$(for b in $xen_bins; do printf '%s\n' "$XEN_LIBEXEC/bin/$b"; done)
 key=$( (hash_inputs Config.mk scripts/build-initramfs.sh scripts/lib.sh \
             tests/osstest/rootfs tests/osstest/guest tests/osstest/guest-tools \

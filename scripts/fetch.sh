@@ -19,6 +19,14 @@ if [ ! -f "${XEN_SRC_PKG}_${XEN_DEB_VERSION}.dsc" ]; then
     log "fetching source package $XEN_SRC_PKG=$XEN_DEB_VERSION"
     aptq source --download-only "$XEN_SRC_PKG=$XEN_DEB_VERSION"
 fi
+# QEMU: Debian's orig tarball only (apt checks it against the Sources
+# index; this archive mirror serves no .dsc of the backport).
+if [ ! -f "$QEMU_ORIG_TARBALL" ]; then
+    log "fetching $QEMU_SRC_PKG=$QEMU_DEB_VERSION (orig tarball)"
+    aptq source --download-only --tar-only "$QEMU_SRC_PKG=$QEMU_DEB_VERSION"
+fi
+echo "$QEMU_ORIG_SHA256  $QEMU_ORIG_TARBALL" | sha256sum -c --quiet - ||
+    die "$QEMU_ORIG_TARBALL does not match QEMU_ORIG_SHA256"
 for spec in "$XEN_HV_PKG=$XEN_DEB_VERSION" \
             "$DOM0_KERNEL_PKG=$LINUX_DEB_VERSION" \
             "$LINUX_SRC_PKG=$LINUX_DEB_VERSION"; do

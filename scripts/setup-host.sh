@@ -35,17 +35,47 @@ if [ "$(cat "$pin" 2>/dev/null)" != "$want" ]; then
     changed=1
 fi
 
+# QEMU 10 from backports: only the packages named in Config.mk, each at
+# its version; everything else in backports is never installed.
+bpo=/etc/apt/sources.list.d/dynamicvm-backports.sources
+want="Types: deb deb-src
+URIs: $DEBIAN_MIRROR
+Suites: $BACKPORTS_SUITE
+Components: main
+Signed-By: /usr/share/keyrings/debian-archive-keyring.gpg"
+if [ "$(cat "$bpo" 2>/dev/null)" != "$want" ]; then
+    log "adding $BACKPORTS_SUITE for QEMU ($bpo)"
+    printf '%s\n' "$want" > "$bpo"
+    changed=1
+fi
+
+# PKG=VERSION for every package that must be at an exact version.
+exact="$(for p in $XEN_TOOLS_PKGS; do echo "$p=$XEN_DEB_VERSION"; done)
+$(for p in $QEMU_PKGS; do echo "$p=$QEMU_DEB_VERSION"; done)
+seabios=$SEABIOS_DEB_VERSION
+$(printf '%s\n' $QEMU_BUILD_BPO)"
+
+qpin=/etc/apt/preferences.d/dynamicvm-qemu
+want=$(printf '%s\n' "$exact" | grep -v '^\(lib\)\?xen' |
+       while IFS== read -r p v; do
+           printf 'Package: %s\nPin: version %s\nPin-Priority: 1001\n\n' "$p" "$v"
+       done
+       printf 'Package: *\nPin: release n=%s\nPin-Priority: -1' "$BACKPORTS_SUITE")
+if [ "$(cat "$qpin" 2>/dev/null)" != "$want" ]; then
+    log "pinning QEMU's packages to $QEMU_DEB_VERSION from $BACKPORTS_SUITE ($qpin)"
+    printf '%s\n' "$want" > "$qpin"
+    changed=1
+fi
+
 missing=
-for p in $HOST_PKGS $XEN_TOOLS_PKGS; do
+for p in $HOST_PKGS $QEMU_BUILD_PKGS; do
+    v=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
+    [ "$v" = "install ok installed" ] || missing="$missing $p"
+done
+for spec in $exact; do
+    p=${spec%%=*}
     v=$(dpkg-query -W -f='${Status} ${Version}' "$p" 2>/dev/null || true)
-    case "$v" in
-        "install ok installed "*) ;;
-        *) missing="$missing $p"; continue ;;
-    esac
-    case "$p" in
-        xen*|libxen*)
-            [ "${v##* }" = "$XEN_DEB_VERSION" ] || missing="$missing $p" ;;
-    esac
+    [ "$v" = "install ok installed ${spec#*=}" ] || missing="$missing $spec"
 done
 
 if [ -n "$missing" ] || [ -n "$changed" ]; then

@@ -10,6 +10,10 @@
 
 DVM_QEMU_BOOT_TIMEOUT=${DVM_QEMU_BOOT_TIMEOUT:-420}
 DVM_QEMU_CPU=${DVM_QEMU_CPU:-$QEMU_CPU}
+# The emulator: QEMU 10 built with qemu/patches (scripts/build-qemu.sh).
+# DVM_QEMU=/usr/bin/qemu-system-x86_64 runs Debian's unpatched binary;
+# DVM_QEMU_ARGS adds options (e.g. "-d int -D FILE" to debug a job).
+DVM_QEMU=${DVM_QEMU:-$DVM_BUILD/qemu/qemu-system-x86_64}
 
 # record_step NAME STATUS SECONDS [NOTE]
 record_step() {
@@ -74,6 +78,10 @@ qemu_run() {
     iso=$JOB_DIR/boot.iso
     serial=$JOB_DIR/serial.log
     t0=$(date +%s)
+    if [ ! -x "$DVM_QEMU" ]; then
+        record_step iso broken 0 "no emulator $DVM_QEMU (scripts/build-qemu.sh)"
+        return 2
+    fi
     if ! make_iso "$flavour" "$job" "$iso" > "$JOB_DIR/iso.log" 2>&1; then
         record_step iso broken $(( $(date +%s) - t0 )) "no ISO (build outputs missing?)"
         return 2
@@ -82,9 +90,9 @@ qemu_run() {
     : > "$serial"
     t0=$(date +%s)
     timeout -s KILL $((DVM_QEMU_BOOT_TIMEOUT + ${JOB_TIMEOUT:-1800})) \
-        qemu-system-x86_64 -machine q35 -cpu "$DVM_QEMU_CPU" -m "$QEMU_MEM_MB" \
+        "$DVM_QEMU" -machine q35 -cpu "$DVM_QEMU_CPU" -m "$QEMU_MEM_MB" \
         -smp "$QEMU_SMP" -nographic -no-reboot -monitor none \
-        -cdrom "$iso" -serial "file:$serial" \
+        -cdrom "$iso" -serial "file:$serial" ${DVM_QEMU_ARGS:-} \
         > "$JOB_DIR/qemu.log" 2>&1 &
     qpid=$!
     cur=boot; cur_t0=$t0; deadline=$((t0 + DVM_QEMU_BOOT_TIMEOUT))
