@@ -10,7 +10,7 @@ out=$DVM_BUILD/guest
 mkdir -p "$out"
 key=$(hash_inputs Config.mk scripts/build-guest-kernel.sh scripts/lib.sh \
       guest/linux-pv/patches guest/linux-pv/overlay guest/linux-pv/config \
-      xen/overlay/xen/include/public/ppr.h ppr/ppr_core.c ppr/ppr_core.h \
+      abi/ppr.h ppr/ppr_core.c ppr/ppr_core.h \
       ppr/ppr_platform.h)
 cache=$DVM_CACHE/guest-kernel/$key
 if [ -f "$cache/bzImage" ]; then
@@ -28,10 +28,7 @@ dpkg-deb --fsys-tarfile "$srcdeb" | tar -xO --wildcards \
     './usr/src/linux-source-*.tar.xz' | tar -xJ -C "$src" --strip-components=1
 
 apply_queue "$src" "$TOP/guest/linux-pv"
-if [ -f "$TOP/xen/overlay/xen/include/public/ppr.h" ]; then
-    cp "$TOP/xen/overlay/xen/include/public/ppr.h" \
-       "$src/include/xen/interface/ppr.h"
-fi
+cp "$TOP/abi/ppr.h" "$src/include/xen/interface/ppr.h"
 if [ -f "$TOP/ppr/ppr_core.c" ] && [ -d "$src/drivers/xen/ppr" ]; then
     cp "$TOP"/ppr/ppr_core.[ch] "$TOP"/ppr/ppr_platform.h "$src/drivers/xen/ppr/"
 fi

@@ -27,7 +27,7 @@ if [ "$flavour" = stock ]; then
 fi
 [ "$flavour" = fork ] || die "unknown flavour '$flavour' (fork|stock)"
 
-key=$(hash_inputs Config.mk scripts/build-xen.sh scripts/lib.sh \
+key=$(hash_inputs Config.mk scripts/build-xen.sh scripts/lib.sh abi \
       xen/patches xen/overlay xen/kconfig ppr/ppr_core.c ppr/ppr_core.h \
       ppr/ppr_platform.h pageone/pageone_core.c pageone/pageone_core.h \
       pageone/pageone_platform.h)
@@ -45,6 +45,8 @@ dpkg-source -x "$DVM_DL/${XEN_SRC_PKG}_${XEN_DEB_VERSION}.dsc" "$src" \
     >/dev/null 2>&1 || die "dpkg-source -x failed"
 
 apply_queue "$src" "$TOP/xen"
+# The public ABI headers live in abi/, the one home of every port's ABI.
+cp "$TOP"/abi/ppr.h "$TOP"/abi/pageone.h "$src/xen/include/public/"
 # The portable cores are compiled into the hypervisor as they are.
 if [ -f "$TOP/ppr/ppr_core.c" ]; then
     mkdir -p "$src/xen/common/ppr"

@@ -11,8 +11,8 @@
 #include <stdio.h>
 
 #include <xen/xen.h>
-#include <ppr.h>                /* xen/overlay/xen/include/public/ppr.h */
-#include <pageone.h>            /* xen/overlay/xen/include/public/pageone.h */
+#include <ppr.h>                /* abi/ppr.h */
+#include <pageone.h>            /* abi/pageone.h */
 
 /* Exit codes (documented in docs/man/xl-ppr.1). */
 #define XL_PPR_ERR_USAGE  2     /* bad command line or out-of-range value */
