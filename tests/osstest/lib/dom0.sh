@@ -3,10 +3,11 @@
 # parses the markers:
 #
 #   DVM-STEP-BEGIN <step> timeout=<seconds>
-#   DVM-STEP-END <step> pass|fail rc=<n>
+#   DVM-STEP-END <step> pass|fail|skip rc=<n>
 #
 # and enforces the timeout.  Job scripts call `step NAME TIMEOUT FUNCTION
-# [ARGS]`; FUNCTION returns non-zero (or calls `fail`) on failure.
+# [ARGS]`; FUNCTION returns non-zero (or calls `fail`) on failure, and
+# returns 77 (or calls `skip`) when a precondition of the step is absent.
 
 DVM_GUEST_KERNEL=/dvm/guest/bzImage
 DVM_GUEST_INITRD=/dvm/guest/initrd.gz
@@ -18,17 +19,23 @@ step() {
     echo "DVM-STEP-BEGIN $name timeout=$timeout"
     ( set -e; "$@" )
     rc=$?
-    if [ $rc -eq 0 ]; then
-        echo "DVM-STEP-END $name pass rc=0"
-    else
-        echo "DVM-STEP-END $name fail rc=$rc"
-    fi
+    case $rc in
+    0)  echo "DVM-STEP-END $name pass rc=0" ;;
+    77) echo "DVM-STEP-END $name skip rc=77" ;;
+    *)  echo "DVM-STEP-END $name fail rc=$rc" ;;
+    esac
     return $rc
 }
 
 fail() {
     echo "FAIL: $*"
     return 1
+}
+
+# skip REASON: the step cannot run here (XTF's SKIP); never a pass.
+skip() {
+    echo "SKIP: $*"
+    return 77
 }
 
 info() {
@@ -157,15 +164,17 @@ guest_gone() {
     done
 }
 
-# settle_free_pages: Xen's free page count once it stops changing
-# (domain teardown and scrubbing finish asynchronously).
+# settle_free_pages: Xen's free page count once it has not changed for
+# three seconds in a row (domain teardown runs in continuations and frees
+# a dying domain's memory in steps; a pause of a second is not the end).
 settle_free_pages() {
-    local prev=-1 cur i=0
+    local prev cur i=0 same=0
     cur=$(xen_free_pages)
-    while [ "$cur" != "$prev" ] && [ $i -lt 30 ]; do
+    while [ $same -lt 3 ] && [ $i -lt 60 ]; do
         sleep 1
         prev=$cur
         cur=$(xen_free_pages)
+        if [ "$cur" = "$prev" ]; then same=$((same + 1)); else same=0; fi
         i=$((i + 1))
     done
     echo "$cur"
@@ -195,22 +204,24 @@ idle_lifecycle() {
 # a page at a time and keeps them: dom0's grant maptrack, per dom0 vCPU
 # that maps a guest's rings (xenconsoled, xenstored), and xmalloc pools,
 # so stock Xen "loses" a page the first time or two.  Run LIFECYCLE
-# (default idle_lifecycle) from each dom0 vCPU in turn until one gives
-# back exactly what it took -- a real leak never gets there.  Writes the
-# free page count to /tmp/leak-base.
+# (default idle_lifecycle), from each dom0 vCPU in turn, until two
+# lifecycles in a row (one from each dom0 vCPU) each gave back exactly
+# what they took -- a real leak never gets there.  Writes the free page
+# count to /tmp/leak-base.
 leak_warmup() {
-    local lc=${1:-idle_lifecycle} i before after deltas=
-    for i in 0 1 2 3 4 5; do
+    local lc=${1:-idle_lifecycle} i before after deltas= exact=0
+    for i in 0 1 2 3 4 5 6 7; do
         dom0_pin $((1 << (i % 2)))
         before=$(settle_free_pages)
         "$lc" "warm$i"
         after=$(settle_free_pages)
         deltas="$deltas $((after - before))"
         info "warm-up $i: free pages $before -> $after"
-        [ $i -ge 1 ] && [ "$after" -eq "$before" ] && break
+        if [ "$after" -eq "$before" ]; then exact=$((exact + 1)); else exact=0; fi
+        [ $exact -ge 2 ] && break
     done
     dom0_pin 3
-    [ "$after" -eq "$before" ] ||
-        { fail "no warm-up lifecycle gave back what it took (deltas:$deltas)"; return 1; }
+    [ $exact -ge 2 ] ||
+        { fail "no two warm-up lifecycles in a row gave back what they took (deltas:$deltas)"; return 1; }
     echo "$after" > /tmp/leak-base
 }

@@ -2,9 +2,10 @@
 # tests/osstest/jobs/<job>/run, a bash fragment calling the functions below.
 #
 # Results: $FLIGHT_DIR/<job>/<step>.log, <job>/steps (one line per step:
-# "<step> <status> <seconds>"), <job>/status.  Status is pass, fail or
+# "<step> <status> <seconds>"), <job>/status.  Status is pass, fail,
 # broken (an infrastructure fault: missing build output, QEMU not
-# starting, ...), as in osstest.
+# starting, ...), as in osstest, or skip (XTF's SKIP: a precondition of
+# the step is absent on this host; never a pass).
 
 . "$(dirname "${BASH_SOURCE[0]}")/../../../scripts/lib.sh"
 
@@ -27,7 +28,7 @@ record_step() {
 }
 
 # step NAME CMD...: run a host-side step, log to <job>/<NAME>.log.
-# Exit status 0 = pass, 125 = broken, anything else = fail.
+# Exit status 0 = pass, 77 = skip, 125 = broken, anything else = fail.
 step() {
     local name=$1 t0 rc status
     shift
@@ -36,6 +37,7 @@ step() {
     rc=$?
     case $rc in
         0) status=pass ;;
+        77) status=skip ;;
         125) status=broken ;;
         *) status=fail ;;
     esac
@@ -120,7 +122,7 @@ qemu_run() {
                     set -- ${line#*DVM-STEP-END }
                     [ -n "$cur" ] && printf '%s\n' "$line" >> "$JOB_DIR/$cur.log"
                     status=$2
-                    [ "$status" = pass ] || result=1
+                    case $status in pass|skip) ;; *) result=1 ;; esac
                     record_step "$1" "$status" $((now - cur_t0)) "${3:-}"
                     cur=""; deadline=$((now + 120)) ;;
                 *DVM-JOB-END*)
@@ -160,7 +162,22 @@ qemu_run() {
         record_step job-end fail 0 "dom0 did not finish the job script"
         result=1
     fi
+    triple_faults || result=1
     return $result
+}
+
+# triple_faults: a guest that triple-faulted fails the job, whether or not
+# its steps noticed (a warm-up guest, say).  The step's log holds each of
+# Xen's reports: the guest's registers as Xen saw them (RIP, CR2, CR3, ...)
+# and Xen's own state.
+triple_faults() {
+    local n
+    n=$(grep -c 'Triple fault' "$JOB_DIR/serial.log")
+    [ "$n" -gt 0 ] || return 0
+    grep -a -A 24 'Triple fault' "$JOB_DIR/serial.log" | tr -d '\r' \
+        > "$JOB_DIR/triple-fault.log"
+    record_step triple-fault fail 0 "$n guest triple fault(s): see triple-fault.log"
+    return 1
 }
 
 # serial_has REGEX: the job's serial log has a line matching REGEX.
