@@ -27,27 +27,40 @@
 #define XEN_PAGEONE_INTERFACE_VERSION   1
 
 /* ------------------------------------------------------------------ */
-/* PAGEONE_OP_info: global state and statistics (OUT). */
-#define PAGEONE_OP_info             0
+/* XEN_PAGEONE_OP_info: global state and statistics (OUT). */
+#define XEN_PAGEONE_OP_info             0
 
 #define XEN_PAGEONE_F_ENABLED       (1u << 0)   /* compiled in, booted on */
 #define XEN_PAGEONE_F_RUNNING       (1u << 1)   /* scanner running */
 
+/*
+ * The engine's statistics (global, or of one share group), in order, as
+ *
+ *   X(name, kind, type, unit, description)
+ *
+ * kind: counter (monotonic) or gauge (a level); type: the field's C type.
+ * The structure, Xen's key handler and the tools' output are made from
+ * this one list; fields are only ever appended.
+ */
+#define XEN_PAGEONE_STATS(X)                                                \
+    X(scanned,       counter, uint64_t, "pages",  "guest pages visited")    \
+    X(hashed,        counter, uint64_t, "pages",  "pages hashed")           \
+    X(merged,        counter, uint64_t, "pages",  "pages merged into a shared frame") \
+    X(zero_merged,   counter, uint64_t, "pages",  "pages merged into the zero frame") \
+    X(cow_breaks,    counter, uint64_t, "pages",  "merged pages unshared by a write") \
+    X(collisions,    counter, uint64_t, "pages",  "equal hash, different content") \
+    X(merge_failed,  counter, uint64_t, "pages",  "merges refused (busy, references, changed, memory pressure)") \
+    X(busy,          counter, uint64_t, "pages",  "partner locked: retried next pass") \
+    X(candidates,    gauge,   uint64_t, "pages",  "unmerged pages waiting for a twin") \
+    X(shared_frames, gauge,   uint64_t, "frames", "shared frames holding merged content") \
+    X(pages_shared,  gauge,   uint64_t, "pages",  "guest pages mapping a shared frame") \
+    X(zero_pages,    gauge,   uint64_t, "pages",  "guest pages mapping the zero frame") \
+    X(frames_saved,  gauge,   int64_t,  "frames", "pages_shared - shared_frames + zero_pages")
+
 struct xen_pageone_stats {
-    uint64_t scanned;           /* guest pages visited */
-    uint64_t hashed;            /* pages hashed */
-    uint64_t merged;            /* pages merged into a shared frame */
-    uint64_t zero_merged;       /* pages merged into the zero frame */
-    uint64_t cow_breaks;        /* merged pages unshared by a write */
-    uint64_t collisions;        /* equal hash, different content */
-    uint64_t merge_failed;      /* merges refused (busy, refs, changed) */
-    uint64_t busy;              /* partner locked: retried next pass */
-    /* gauges */
-    uint64_t candidates;        /* unmerged pages waiting for a twin */
-    uint64_t shared_frames;     /* shared frames holding merged content */
-    uint64_t pages_shared;      /* guest pages mapping a shared frame */
-    uint64_t zero_pages;        /* guest pages mapping the zero frame */
-    int64_t  frames_saved;      /* pages_shared - shared_frames + zero */
+#define XEN_PAGEONE_STATS_FIELD_(name, kind, type, unit, desc) type name;
+    XEN_PAGEONE_STATS(XEN_PAGEONE_STATS_FIELD_)
+#undef XEN_PAGEONE_STATS_FIELD_
 };
 typedef struct xen_pageone_stats xen_pageone_stats_t;
 
@@ -68,8 +81,8 @@ struct xen_pageone_info {
 typedef struct xen_pageone_info xen_pageone_info_t;
 
 /* ------------------------------------------------------------------ */
-/* PAGEONE_OP_set: global policy (IN). */
-#define PAGEONE_OP_set              1
+/* XEN_PAGEONE_OP_set: global policy (IN). */
+#define XEN_PAGEONE_OP_set              1
 
 #define XEN_PAGEONE_SET_RUN         (1u << 0)   /* run valid */
 #define XEN_PAGEONE_SET_BUDGET      (1u << 1)   /* budget_pct valid */
@@ -87,9 +100,9 @@ struct xen_pageone_set {
 typedef struct xen_pageone_set xen_pageone_set_t;
 
 /* ------------------------------------------------------------------ */
-/* PAGEONE_OP_domain_get / PAGEONE_OP_domain_set: per domain. */
-#define PAGEONE_OP_domain_get       2
-#define PAGEONE_OP_domain_set       3
+/* XEN_PAGEONE_OP_domain_get / XEN_PAGEONE_OP_domain_set: per domain. */
+#define XEN_PAGEONE_OP_domain_get       2
+#define XEN_PAGEONE_OP_domain_set       3
 
 #define XEN_PAGEONE_D_DEDUP         (1u << 0)   /* policy: dedup on */
 #define XEN_PAGEONE_D_ATTACHED      (1u << 1)   /* OUT: being scanned */
@@ -122,12 +135,12 @@ typedef struct xen_pageone_domain xen_pageone_domain_t;
 
 /* ------------------------------------------------------------------ */
 /*
- * PAGEONE_OP_audit: an independent count, not using the engine: hash every
+ * XEN_PAGEONE_OP_audit: an independent count, not using the engine: hash every
  * RAM page (rw or shared) of the listed domains with a different function,
  * then count distinct contents and frames mapped by several domains.
  * Slow (reads every page); for tests and diagnostics.
  */
-#define PAGEONE_OP_audit            4
+#define XEN_PAGEONE_OP_audit            4
 #define XEN_PAGEONE_AUDIT_MAX_DOMS  16
 
 struct xen_pageone_audit {

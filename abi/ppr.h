@@ -38,7 +38,7 @@
  */
 
 /* Interface version: major in the high 16 bits, minor in the low 16. */
-#define XEN_PPR_INTERFACE_VERSION          0x00010001U
+#define XEN_PPR_INTERFACE_VERSION          0x00010002U
 #define XEN_PPR_VERSION_MAJOR(v)           ((v) >> 16)
 #define XEN_PPR_VERSION_MINOR(v)           ((v) & 0xffffU)
 
@@ -51,6 +51,8 @@
 #define XEN_PPR_F_REMOTE_STATS             (1U << 2)
 /* XEN_PPROP_get_policy / XEN_PPROP_set_policy are available (1.1). */
 #define XEN_PPR_F_POLICY                   (1U << 3)
+/* XEN_PPROP_get_pressure / XEN_PPROP_set_pressure are available (1.2). */
+#define XEN_PPR_F_PRESSURE                 (1U << 4)
 
 /*
  * One state byte per guest page; entry i describes guest pfn i.
@@ -133,32 +135,50 @@ typedef struct xen_ppr_unregister xen_ppr_unregister_t;
 DEFINE_XEN_GUEST_HANDLE(xen_ppr_unregister_t);
 
 /*
- * Statistics, all counters monotonic since registration unless noted.
- * size is set by the hypervisor to the number of bytes it filled in
- * (never more than the caller's size); fields are only ever appended.
+ * Statistics of one registration (or, for DOMID_XEN, of the host): the
+ * fields after size and nr_entries, in order, as
+ *
+ *   X(name, kind, owner, unit, description)
+ *
+ * kind:  counter (monotonic since registration) or gauge (a level)
+ * owner: core (counted by the portable PPR core) or port (by the
+ *        hypervisor's port around it)
+ * unit:  what one of it is
+ *
+ * The structure below, Xen's key handler, the guest's debugfs file and
+ * xl-ppr's text and JSON output are all made from this one list: a new
+ * field is one line here, appended at the end (fields are only ever
+ * appended; a caller's size says how many it knows).
  */
+#define XEN_PPR_STATS(X)                                                    \
+    X(passes,          counter, core, "passes",  "full scan passes completed") \
+    X(scanned,         counter, core, "entries", "entries examined")        \
+    X(seen_free,       counter, core, "entries", "entries observed FREE")   \
+    X(aged,            counter, core, "pages",   "FREE -> AGED done")       \
+    X(claimed,         counter, core, "pages",   "AGED -> RECLAIMING done") \
+    X(refused,         counter, core, "pages",   "claimed, but the unmap was refused (grant, MMIO, extra references)") \
+    X(reclaimed,       counter, core, "pages",   "RECLAIMING -> RECLAIMED (incl. empty)") \
+    X(restored,        counter, core, "pages",   "the guest re-allocated it during the batch: remapped") \
+    X(already_empty,   counter, core, "pages",   "claimed page had no frame behind it") \
+    X(refaulted,       counter, port, "pages",   "zeroed frames populated on a touch") \
+    X(fault_waits,     counter, port, "waits",   "touches that waited for a frame") \
+    X(frames_returned, counter, port, "pages",   "frames given back to the heap") \
+    X(invalid_seen,    counter, core, "entries", "entries holding an unknown byte value") \
+    X(batches,         counter, core, "batches", "claim batches processed") \
+    X(flushes,         counter, core, "flushes", "TLB flushes issued (<= batches)") \
+    X(scan_ns,         counter, port, "ns",      "time spent scanning")     \
+    /* Appended in 1.1. */                                                  \
+    X(refused_refs,    counter, port, "pages",   "of refused: extra references, special page") \
+    X(sync_returned,   counter, port, "pages",   "of frames_returned: reclaimed on a heap shortage") \
+    /* Appended in 1.2. */                                                  \
+    X(free_last_pass,  gauge,   core, "pages",   "entries found FREE in the last full pass: what the next can reclaim")
+
 struct xen_ppr_stats {
     uint64_t size;          /* bytes of this struct filled in */
     uint64_t nr_entries;    /* registered array size (0: none) */
-    uint64_t passes;        /* full scan passes completed */
-    uint64_t scanned;       /* entries examined */
-    uint64_t seen_free;     /* entries observed FREE */
-    uint64_t aged;          /* FREE -> AGED done */
-    uint64_t claimed;       /* AGED -> RECLAIMING done */
-    uint64_t refused;       /* claimed, p2m refused unmap (grant etc.) */
-    uint64_t reclaimed;     /* RECLAIMING -> RECLAIMED (incl. empty) */
-    uint64_t restored;      /* confirm raced with guest alloc: remapped */
-    uint64_t already_empty; /* claimed page had no frame behind it */
-    uint64_t refaulted;     /* zeroed frames populated on fault */
-    uint64_t fault_waits;   /* faults that waited for a batch to end */
-    uint64_t frames_returned; /* machine frames freed to the heap */
-    uint64_t invalid_seen;  /* entries holding an unknown byte value */
-    uint64_t batches;       /* claim batches processed */
-    uint64_t flushes;       /* TLB flushes issued (<= batches) */
-    uint64_t scan_ns;       /* time spent scanning, nanoseconds */
-    /* Appended in 1.1. */
-    uint64_t refused_refs;  /* of refused: extra references, special page */
-    uint64_t sync_returned; /* of frames_returned: reclaimed on heap shortage */
+#define XEN_PPR_STATS_FIELD_(name, kind, owner, unit, desc) uint64_t name;
+    XEN_PPR_STATS(XEN_PPR_STATS_FIELD_)
+#undef XEN_PPR_STATS_FIELD_
 };
 typedef struct xen_ppr_stats xen_ppr_stats_t;
 DEFINE_XEN_GUEST_HANDLE(xen_ppr_stats_t);
@@ -225,6 +245,50 @@ struct xen_ppr_policy {
 };
 typedef struct xen_ppr_policy xen_ppr_policy_t;
 DEFINE_XEN_GUEST_HANDLE(xen_ppr_policy_t);
+
+/*
+ * XEN_PPROP_get_pressure / XEN_PPROP_set_pressure (1.2, XEN_PPR_F_PRESSURE):
+ * the host's watermarks on Xen's free heap and the vCPUs that wait for
+ * memory.  Privileged callers only (the toolstack); answered whether or
+ * not PPR itself is on, since PageONE's copy-on-write breaks wait the same
+ * way.  arg: xen_mem_pressure_t (OUT for get; set reads the watermarks
+ * only).
+ *
+ *  free >= high_pages    nothing happens
+ *  free < high_pages     PPR scans sooner
+ *  free < low_pages      PageONE stops merging, PPR reclaims at once
+ *  free < min_pages      no guest gets memory from the heap but for
+ *                        copy-on-write breaks and PPR refaults; a vCPU
+ *                        whose break or refault finds no frame waits
+ *                        (paused) until memory is back
+ *
+ * Errors:
+ *  -EPERM   caller not privileged.
+ *  -EINVAL  set with min_pages > low_pages > high_pages out of order, or
+ *           high_pages beyond the host's memory.
+ */
+#define XEN_PPROP_get_pressure             6
+#define XEN_PPROP_set_pressure             7
+#define XEN_MEMW_COW                       0 /* copy-on-write break */
+#define XEN_MEMW_REFAULT                   1 /* refault of a reclaimed page */
+#define XEN_MEMW_LIMIT                     2 /* refault past max_pages */
+#define XEN_MEMW_NR                        3
+struct xen_mem_pressure {
+    uint64_t min_pages;                     /* IN (set) / OUT */
+    uint64_t low_pages;                     /* IN (set) / OUT */
+    uint64_t high_pages;                    /* IN (set) / OUT */
+    uint64_t free_pages;                    /* OUT: free heap now */
+    uint64_t waiting;                       /* OUT: vCPUs waiting now */
+    uint64_t waits[XEN_MEMW_NR];            /* OUT: waits begun, by reason */
+    uint64_t wait_ns;                       /* OUT: time of finished waits */
+    uint64_t wait_max_ns;                   /* OUT: longest finished wait */
+    uint64_t refused;                       /* OUT: guest allocations
+                                               refused below min */
+    uint64_t reserve_used;                  /* OUT: frames given below min
+                                               to breaks and refaults */
+};
+typedef struct xen_mem_pressure xen_mem_pressure_t;
+DEFINE_XEN_GUEST_HANDLE(xen_mem_pressure_t);
 
 #endif /* __XEN_PUBLIC_PPR_H__ */
 

@@ -169,6 +169,7 @@ int ppr_hv_init(struct ppr_hv *hv, struct ppr_array *a, uint64_t start,
     hv->batch_nr = 0;
     hv->ops = ops;
     hv->priv = priv;
+    hv->pass_free = 0;
     hv->stats = (struct xen_ppr_stats){
         .size = sizeof(hv->stats),
         .nr_entries = a->nr_entries,
@@ -291,6 +292,7 @@ bool ppr_hv_scan(struct ppr_hv *hv, unsigned int budget)
         case XEN_PPR_FREE:
             /* Second chance: only pages free for a whole pass are taken. */
             hv->stats.seen_free++;
+            hv->pass_free++;
             if ( ppr_cmpxchg8(&s[gfn], XEN_PPR_FREE,
                               XEN_PPR_AGED) == XEN_PPR_FREE )
                 hv->stats.aged++;
@@ -316,6 +318,8 @@ bool ppr_hv_scan(struct ppr_hv *hv, unsigned int budget)
         {
             hv->cursor = hv->start;
             hv->stats.passes++;
+            hv->stats.free_last_pass = hv->pass_free;
+            hv->pass_free = 0;
             more = false;
             break;
         }

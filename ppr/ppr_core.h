@@ -99,6 +99,7 @@ struct ppr_hv {
     unsigned int batch_nr;
     const struct ppr_hv_ops *ops;
     void *priv;
+    uint64_t pass_free;         /* FREE entries seen in this pass so far */
     struct xen_ppr_stats stats; /* scan_ns, refaulted, fault_waits: port */
 };
 
