@@ -37,6 +37,7 @@
 #include <xen/timer.h>
 #include <xen/vmap.h>
 #include <xen/xmalloc.h>
+#include <xen/mem_pressure.h>
 #include <xen/pageone.h>
 #include <asm/p2m.h>
 #include <asm/paging.h>
@@ -50,6 +51,14 @@
 #define PO_MAX_GROUPS       64U
 #define PO_OWN_GROUP        0x80000000U     /* | domid: a domain alone */
 #define PO_AUDIT_MAX_PAGES  (1UL << 20)
+/*
+ * Sharers per zero frame.  mem_sharing keeps a frame's sharers in a hash of
+ * 256 buckets and walks one under the frame's lock on every break: one
+ * zero frame for all the zero pages of a host would make a break walk
+ * thousands of entries.  A new zero frame is started instead (one frame
+ * per 4096 saved).
+ */
+#define PO_ZERO_SHARERS     4096U
 
 /*
  * pageone=<bool>,run=<bool>,dedup=<bool>,budget=<pct>,period=<ms>,group=<id>
@@ -150,9 +159,24 @@ static unsigned int po_nr_domains;
 static unsigned long po_meta_bytes;
 static struct timer po_timer;
 static s_time_t po_last_kick;
+/* Merges left alone because the heap was below its low watermark. */
+static unsigned long po_pressure_skips;
 static unsigned long po_idle_ns, po_timer_ns;
 static DEFINE_RCU_READ_LOCK(po_rcu);
 static DEFINE_PER_CPU(s_time_t, po_deadline);
+
+/*
+ * A stable frame of the engine (its tree entry's frame handle): the shared
+ * frame's mfn and its sharing handle.  The mfn alone does not say which
+ * frame it is: once its last sharer is gone the frame is private again, and
+ * it may be nominated anew with the content of a domain of another share
+ * group.  A merge into the entry checks the handle, so that it only ever
+ * joins the frame the entry was made for.
+ */
+struct po_frame {
+    mfn_t mfn;
+    shr_handle_t handle;
+};
 
 /* The zero frame: a shared frame holding zeros, known by mfn + handle. */
 static DEFINE_SPINLOCK(po_zero_lock);
@@ -206,10 +230,12 @@ static const void *cf_check po_map(void *ctx, const struct pageone_mref *m)
 
     if ( !m->range )
     {
+        const struct po_frame *f = (const void *)(uintptr_t)m->frame;
+
         if ( m->frame == PAGEONE_FRAME_ZERO )
             return po_zeros;
         /* A stable frame: the engine holds a reference (frame_put). */
-        return map_domain_page(_mfn(m->frame));
+        return map_domain_page(f->mfn);
     }
 
     pr = container_of(m->range, struct po_range, r);
@@ -264,7 +290,13 @@ static int po_merge_zero(struct domain *d, gfn_t gfn, shr_handle_t ch,
     if ( !mfn_eq(zmfn, INVALID_MFN) &&
          get_page(mfn_to_page(zmfn), dom_cow) )
     {
-        rc = mem_sharing_pageone_share(zmfn, zh, d, gfn, ch);
+        const struct page_info *zpg = mfn_to_page(zmfn);
+
+        /* Each sharer holds one type reference. */
+        rc = -ENOENT;
+        if ( (ACCESS_ONCE(zpg->u.inuse.type_info) & PGT_count_mask) <
+             PO_ZERO_SHARERS )
+            rc = mem_sharing_pageone_share(zmfn, zh, d, gfn, ch);
         put_page(mfn_to_page(zmfn));
         if ( rc != -ENOENT )
             return rc;
@@ -309,21 +341,38 @@ static int cf_check po_merge(void *ctx, struct pageone_mref *dst,
     if ( sd->is_dying )
         return -EBUSY;
 
+    /* Below the low watermark every merge is a copy the host may lack. */
+    if ( mem_below_low() )
+    {
+        arch_fetch_and_add(&po_pressure_skips, 1);
+        return -EBUSY;
+    }
+
     if ( dst->range )
     {
         /* A candidate partner: it becomes the shared frame. */
         struct po_range *dr = container_of(dst->range, struct po_range, r);
         struct page_info *dpg;
+        struct po_frame *f;
 
         if ( dr->d->is_dying )
             return -EBUSY;
+        f = xmalloc(struct po_frame);
+        if ( !f )
+            return -ENOMEM;
         rc = mem_sharing_pageone_nominate(dr->d, _gfn(dst->idx), 0,
                                           &dh, &dmfn);
         if ( rc )
+        {
+            xfree(f);
             return rc;
+        }
         dpg = mfn_to_page(dmfn);
         if ( !get_page(dpg, dom_cow) )
+        {
+            xfree(f);
             return -EAGAIN;
+        }
         /* The engine has src mapped: one reference beyond the usual. */
         rc = mem_sharing_pageone_nominate(sd, sgfn, 1, &sh, &smfn);
         if ( !rc )
@@ -331,9 +380,13 @@ static int cf_check po_merge(void *ctx, struct pageone_mref *dst,
         if ( rc )
         {
             put_page(dpg);
+            xfree(f);
             return rc;
         }
-        dst->frame = mfn_x(dmfn);       /* our reference goes to the engine */
+        /* Our reference goes to the engine, with the frame's identity. */
+        f->mfn = dmfn;
+        f->handle = dh;
+        dst->frame = (uintptr_t)f;
         arch_fetch_and_add(&sr->pd->merged, 1);
         return 0;
     }
@@ -350,8 +403,12 @@ static int cf_check po_merge(void *ctx, struct pageone_mref *dst,
         return rc;
     }
 
-    /* A stable frame: any handle, the full compare decides. */
-    rc = mem_sharing_pageone_share(_mfn(dst->frame), 0, sd, sgfn, sh);
+    /* A stable frame: only the very frame the entry was made for. */
+    {
+        const struct po_frame *f = (const void *)(uintptr_t)dst->frame;
+
+        rc = mem_sharing_pageone_share(f->mfn, f->handle, sd, sgfn, sh);
+    }
     if ( !rc )
         arch_fetch_and_add(&sr->pd->merged, 1);
 
@@ -360,8 +417,12 @@ static int cf_check po_merge(void *ctx, struct pageone_mref *dst,
 
 static void cf_check po_frame_put(void *ctx, uint64_t frame)
 {
-    if ( frame != PAGEONE_FRAME_ZERO && frame != PAGEONE_FRAME_NONE )
-        put_page(mfn_to_page(_mfn(frame)));
+    struct po_frame *f = (void *)(uintptr_t)frame;
+
+    if ( frame == PAGEONE_FRAME_ZERO || frame == PAGEONE_FRAME_NONE )
+        return;
+    put_page(mfn_to_page(f->mfn));
+    xfree(f);
 }
 
 static void cf_check po_rcu_read_lock(void *ctx)
@@ -608,7 +669,8 @@ bool pageone_idle_scan(void)
     s_time_t t;
     bool more;
 
-    if ( !po_enabled || !po_run )
+    /* Below the low watermark: no merging, so no point in hashing. */
+    if ( !po_enabled || !po_run || mem_below_low() )
         return false;
 
     t = NOW();
@@ -631,7 +693,7 @@ static void cf_check po_timer_fn(void *unused)
         pageone_kick(&po_engine);
     }
 
-    if ( po_run && po_budget )
+    if ( po_run && po_budget && !mem_below_low() )
     {
         s_time_t dl = now + PO_TICK_NS * po_budget / 100;
 
@@ -739,7 +801,7 @@ static int po_domain_op(unsigned int cmd, struct xen_pageone_domain *o)
     struct domain *d;
     int rc = 0;
 
-    if ( o->pad || (cmd == PAGEONE_OP_domain_set &&
+    if ( o->pad || (cmd == XEN_PAGEONE_OP_domain_set &&
                     ((o->mask & ~(XEN_PAGEONE_DSET_DEDUP |
                                   XEN_PAGEONE_DSET_GROUP)) ||
                      ((o->mask & XEN_PAGEONE_DSET_GROUP) &&
@@ -758,7 +820,7 @@ static int po_domain_op(unsigned int cmd, struct xen_pageone_domain *o)
         goto out;
     }
 
-    if ( cmd == PAGEONE_OP_domain_set )
+    if ( cmd == XEN_PAGEONE_OP_domain_set )
     {
         bool dedup = pd->dedup;
         unsigned int group = pd->group;
@@ -994,7 +1056,7 @@ long do_pageone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     if ( !is_control_domain(current->domain) )
         return -EPERM;
 
-    if ( cmd == PAGEONE_OP_info )
+    if ( cmd == XEN_PAGEONE_OP_info )
     {
         struct xen_pageone_info info;
 
@@ -1007,7 +1069,7 @@ long do_pageone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
     switch ( cmd )
     {
-    case PAGEONE_OP_set:
+    case XEN_PAGEONE_OP_set:
     {
         struct xen_pageone_set s;
 
@@ -1017,8 +1079,8 @@ long do_pageone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         break;
     }
 
-    case PAGEONE_OP_domain_get:
-    case PAGEONE_OP_domain_set:
+    case XEN_PAGEONE_OP_domain_get:
+    case XEN_PAGEONE_OP_domain_set:
     {
         struct xen_pageone_domain o;
 
@@ -1030,7 +1092,7 @@ long do_pageone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         break;
     }
 
-    case PAGEONE_OP_audit:
+    case XEN_PAGEONE_OP_audit:
     {
         struct xen_pageone_audit a;
 
@@ -1122,12 +1184,14 @@ static void cf_check po_dump(unsigned char key)
     po_info_fill(&info);
     printk("PageONE: %s, %s, budget %u%%, period %u ms, default group %u, "
            "%u domains, %lu full scans, idle %lu ms, timer %lu ms, "
-           "metadata %lu KiB, mem_sharing saved %lu\n",
+           "metadata %lu KiB, mem_sharing saved %lu, merges skipped "
+           "below the low watermark %lu\n",
            po_enabled ? "enabled" : "disabled",
            po_run ? "running" : "stopped", info.budget_pct, info.period_ms,
            info.default_group, info.nr_domains, info.full_scans,
            info.idle_ns / MILLISECS(1), info.timer_ns / MILLISECS(1),
-           info.meta_bytes >> 10, info.sharing_saved);
+           info.meta_bytes >> 10, info.sharing_saved,
+           read_atomic(&po_pressure_skips));
     if ( !po_enabled )
         return;
     po_dump_stats("PageONE global", &info.stats);

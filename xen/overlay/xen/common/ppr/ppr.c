@@ -10,10 +10,16 @@
  *
  * Who scans:
  *  - a timer (one, global) starts each domain's pass every period and
- *    runs budgeted slices from a tasklet, leaving gaps for guests;
+ *    runs budgeted slices from a tasklet, leaving gaps for guests; each
+ *    slice serves the due domains in turn, one step each per round, from
+ *    a start that rotates, so that no array (however large) takes every
+ *    slice;
  *  - idle CPUs continue passes in progress (like scrub_free_pages());
- *  - alloc_domheap_pages() reclaims synchronously before it fails, when
- *    the caller holds no lock.
+ *  - below the heap's high watermark passes start sooner, below low at
+ *    once (mem_pressure.c calls ppr_pressure());
+ *  - populate_physmap() reclaims synchronously before it fails, when the
+ *    heap is really short, for at most PPR_SYNC_NS.
+ * A vCPU that finds no frame for a refault waits in mem_pressure.c.
  * The p2m side (unmap, flush, free, restore, refault) is in
  * arch/x86/mm/p2m-ppr.c.
  *
@@ -31,6 +37,7 @@
 #include <xen/guest_access.h>
 #include <xen/keyhandler.h>
 #include <xen/lib.h>
+#include <xen/mem_pressure.h>
 #include <xen/mm.h>
 #include <xen/param.h>
 #include <xen/ppr.h>
@@ -63,14 +70,19 @@
 #define PPR_SLICE_NS            MILLISECS(1)
 #define PPR_GAP_NS              MILLISECS(4)
 #define PPR_IDLE_NS             MICROSECS(500)
-/* A vCPU without a frame for a refault retries after this. */
-#define PPR_WAIT_NS             MILLISECS(1)
+/* Synchronous reclaim: at most this long per failed allocation. */
+#define PPR_SYNC_NS             MILLISECS(1)
+/*
+ * Default shortest time between two passes of a domain under pressure: a
+ * page must stay free that long before it can be claimed, so that pages a
+ * guest frees and takes back at once are left alone.
+ */
+#define PPR_MIN_AGE_MS          500U
 
-/* ppr=<bool>,period=<ms>,low=<MiB>,selftest */
+/* ppr=<bool>,period=<ms>,selftest */
 static bool __read_mostly opt_ppr = true;
 static unsigned int __read_mostly opt_ppr_period_ms = 5000;
 static bool __initdata opt_ppr_selftest;
-unsigned long __read_mostly ppr_low_pages;
 
 static int __init cf_check parse_ppr(const char *s)
 {
@@ -95,15 +107,6 @@ static int __init cf_check parse_ppr(const char *s)
                 rc = -EINVAL;
             else
                 opt_ppr_period_ms = ms;
-        }
-        else if ( !strncmp(s, "low=", 4) )
-        {
-            unsigned long mib = simple_strtoul(s + 4, &s, 0);
-
-            if ( s != ss )
-                rc = -EINVAL;
-            else
-                ppr_low_pages = mib << (20 - PAGE_SHIFT);
         }
         else
             rc = -EINVAL;
@@ -141,10 +144,6 @@ struct ppr_domain {
 
     /* Counted outside the lock. */
     unsigned long fault_waits;
-
-    /* vCPUs waiting for a frame (bit per vcpu_id). */
-    struct timer wait_timer;
-    unsigned long *waiting;
 };
 
 static LIST_HEAD(ppr_list);
@@ -153,7 +152,12 @@ static unsigned int ppr_nr_registered;
 
 /* Earliest time some pass is due; 0 while a pass is in progress. */
 static s_time_t ppr_next_due = STIME_MAX;
+/* Below the low watermark: passes start at once (but not within min_age). */
 static bool ppr_urgent;
+/* Below the high watermark: passes start after half a period. */
+static bool ppr_hurry;
+/* Where the next slice starts serving the scan list. */
+static unsigned int ppr_rotor;
 
 static struct timer ppr_timer;
 static void cf_check ppr_tasklet_fn(void *unused);
@@ -226,17 +230,20 @@ static void ppr_stats_read(const struct ppr_domain *pd,
     s->refused_refs = pd->pb.refused_refs;
 }
 
+/*
+ * t += s: every counter, and the gauges if live (a level of a registration
+ * that is gone means nothing any more).
+ */
 static void ppr_stats_add(struct xen_ppr_stats *t,
-                          const struct xen_ppr_stats *s)
+                          const struct xen_ppr_stats *s, bool live)
 {
-    const uint64_t *src = (const uint64_t *)s;
-    uint64_t *dst = (uint64_t *)t;
-    unsigned int i;
-
-    /* Every field but size and nr_entries is a counter. */
-    BUILD_BUG_ON(offsetof(struct xen_ppr_stats, passes) != 16);
-    for ( i = 2; i < sizeof(*s) / sizeof(uint64_t); i++ )
-        dst[i] += src[i];
+#define PPR_ADD_counter(n)  t->n += s->n;
+#define PPR_ADD_gauge(n)    if ( live ) t->n += s->n;
+#define PPR_ADD(n, kind, owner, unit, desc) PPR_ADD_##kind(n)
+    XEN_PPR_STATS(PPR_ADD)
+#undef PPR_ADD
+#undef PPR_ADD_gauge
+#undef PPR_ADD_counter
 }
 
 static void ppr_global_stats(struct xen_ppr_stats *t)
@@ -257,7 +264,7 @@ static void ppr_global_stats(struct xen_ppr_stats *t)
         spin_lock(&pd->lock);
         ppr_stats_read(pd, &s);
         spin_unlock(&pd->lock);
-        ppr_stats_add(t, &s);
+        ppr_stats_add(t, &s, true);
         t->nr_entries += s.nr_entries;
     }
     read_unlock(&ppr_list_lock);
@@ -295,13 +302,18 @@ static bool ppr_reclaim_on(const struct ppr_domain *pd)
 /* Is a scan step of pd due at now (pd->lock held or racy hint)? */
 static bool ppr_due(const struct ppr_domain *pd, s_time_t now, bool urgent)
 {
+    s_time_t min_age = MILLISECS(pd->policy.min_age_ms);
+
     if ( !pd->registered || !ppr_reclaim_on(pd) )
         return false;
     if ( pd->in_pass || now >= pd->next_pass )
         return true;
+    if ( read_atomic(&ppr_hurry) &&
+         now >= pd->pass_start +
+                max(MILLISECS(pd->policy.period_ms) / 2, min_age) )
+        return true;
 
-    return urgent &&
-           now >= pd->pass_start + MILLISECS(pd->policy.min_age_ms);
+    return urgent && now >= pd->pass_start + min_age;
 }
 
 /*
@@ -387,37 +399,43 @@ static void ppr_rearm(bool busy)
 static bool ppr_work(s_time_t deadline, bool urgent)
 {
     unsigned int cpu = smp_processor_id();
+    unsigned int skip = ppr_rotor++;
     struct ppr_domain *pd;
-    bool more = false, stop = false;
+    bool more, stop = false;
 
     read_lock(&ppr_list_lock);
-    list_for_each_entry ( pd, &ppr_list, list )
-    {
-        if ( stop )
-        {
-            more = more || ppr_due(pd, NOW(), urgent);
-            continue;
-        }
+    if ( ppr_nr_registered )
+        skip %= ppr_nr_registered;
+    do {
+        unsigned int i = 0;
 
-        if ( !spin_trylock(&pd->lock) )
+        /* One round: one step for each due domain, from a rotating start. */
+        more = false;
+        list_for_each_entry ( pd, &ppr_list, list )
         {
-            /* Another CPU scans it. */
-            continue;
-        }
-
-        while ( ppr_due(pd, NOW(), urgent) )
-        {
-            ppr_scan_step(pd, PPR_STEP);
-            if ( softirq_pending(cpu) || NOW() >= deadline )
+            if ( skip && i++ < skip )
             {
-                stop = true;
-                more = more || ppr_due(pd, NOW(), false);
-                break;
+                more = more || ppr_due(pd, NOW(), urgent);
+                continue;
             }
+            if ( stop || !ppr_due(pd, NOW(), urgent) )
+            {
+                more = more || (stop && ppr_due(pd, NOW(), urgent));
+                continue;
+            }
+            /* Another CPU scans it: it is busy, not done. */
+            if ( !spin_trylock(&pd->lock) )
+                continue;
+            if ( ppr_due(pd, NOW(), urgent) )
+                ppr_scan_step(pd, PPR_STEP);
+            more = more || ppr_due(pd, NOW(), urgent);
+            spin_unlock(&pd->lock);
+            if ( softirq_pending(cpu) || NOW() >= deadline )
+                stop = true;
         }
-
-        spin_unlock(&pd->lock);
-    }
+        /* The domains skipped this round are served first by the next. */
+        skip = 0;
+    } while ( more && !stop );
     read_unlock(&ppr_list_lock);
 
     return more;
@@ -433,6 +451,10 @@ static void cf_check ppr_tasklet_fn(void *unused)
     bool urgent = test_and_clear_bool(ppr_urgent);
 
     ppr_rearm(ppr_work(NOW() + PPR_SLICE_NS, urgent));
+
+    /* Hurry only while the heap stays below high (the next alloc says). */
+    if ( !urgent )
+        write_atomic(&ppr_hurry, false);
 }
 
 bool ppr_idle_scan(void)
@@ -458,43 +480,66 @@ void ppr_kick(void)
     set_timer(&ppr_timer, NOW());
 }
 
+void ppr_pressure(bool urgent)
+{
+    if ( !read_atomic(&ppr_nr_registered) )
+        return;
+    if ( urgent )
+        ppr_kick();
+    else if ( !test_and_set_bool(ppr_hurry) )
+        set_timer(&ppr_timer, NOW());
+}
+
 bool ppr_reclaim_sync(unsigned long nr)
 {
+    s_time_t deadline = NOW() + PPR_SYNC_NS;
+    unsigned int cpu = smp_processor_id();
     struct ppr_domain *pd;
     uint64_t got = 0;
+    bool stop = false;
 
     if ( !read_atomic(&ppr_nr_registered) || in_irq() ||
          !local_irq_is_enabled() || system_state != SYS_STATE_active ||
          this_cpu(ppr_in_reclaim) )
         return false;
 
+    /*
+     * Only a real shortage: an allocation that failed with memory to spare
+     * hit a limit of its own (max_pages, address bits, an exact node), which
+     * no amount of reclaim lifts.
+     */
+    if ( heap_free_pages() >= nr + read_atomic(&mem_wmark.min) )
+        return false;
+
     this_cpu(ppr_in_reclaim) = true;
 
+    /*
+     * Passes start early (urgent), but never within a domain's min_age_ms,
+     * and the whole call is bounded in time and by softirqs: a guest whose
+     * allocations keep failing cannot make Xen scan without end.
+     */
     read_lock(&ppr_list_lock);
     list_for_each_entry ( pd, &ppr_list, list )
     {
-        uint64_t before, limit, done = 0;
+        uint64_t before;
 
         spin_lock(&pd->lock);
-
-        /*
-         * Up to two passes: the first ages FREE pages, the next claims
-         * them.  Passes start early, but not within min_age_ms.
-         */
         before = pd->hv.stats.frames_returned;
-        limit = 2 * pd->arr.nr_entries + PPR_STEP;
-        while ( ppr_due(pd, NOW(), true) && done < limit &&
+        while ( ppr_due(pd, NOW(), true) &&
                 got + pd->hv.stats.frames_returned - before < nr )
         {
             ppr_scan_step(pd, PPR_STEP);
-            done += PPR_STEP;
+            if ( softirq_pending(cpu) || NOW() >= deadline )
+            {
+                stop = true;
+                break;
+            }
         }
         pd->hv.stats.sync_returned += pd->hv.stats.frames_returned - before;
         got += pd->hv.stats.frames_returned - before;
-
         spin_unlock(&pd->lock);
 
-        if ( got >= nr )
+        if ( stop || got >= nr )
             break;
     }
     read_unlock(&ppr_list_lock);
@@ -506,32 +551,12 @@ bool ppr_reclaim_sync(unsigned long nr)
     return got != 0;
 }
 
-/* ------------------------------------------------------------- waiting */
-
-static void cf_check ppr_wait_timer_fn(void *data)
+void ppr_note_wait(struct domain *d)
 {
-    struct ppr_domain *pd = data;
-    struct domain *d = pd->d;
-    unsigned int i;
+    struct ppr_domain *pd = d->ppr;
 
-    for ( i = 0; i < d->max_vcpus; i++ )
-        if ( test_and_clear_bit(i, pd->waiting) && d->vcpu[i] )
-            vcpu_unpause(d->vcpu[i]);
-}
-
-void ppr_vcpu_wait(struct vcpu *v)
-{
-    struct ppr_domain *pd = v->domain->ppr;
-
-    if ( !pd || !pd->waiting || test_and_set_bit(v->vcpu_id, pd->waiting) )
-        return;
-
-    arch_fetch_and_add(&pd->fault_waits, 1);
-
-    /* As mem paging does: the vCPU is descheduled before it re-enters. */
-    vcpu_pause_nosync(v);
-    set_timer(&pd->wait_timer, NOW() + PPR_WAIT_NS);
-    ppr_kick();
+    if ( pd )
+        arch_fetch_and_add(&pd->fault_waits, 1);
 }
 
 /* --------------------------------------------------------- registration */
@@ -559,6 +584,20 @@ static void ppr_put_frames(struct page_info **pages, unsigned int nr)
         put_page_and_type(pages[i]);
 }
 
+/*
+ * The largest array d may register: one entry per gfn up to its highest,
+ * whole frames.  A small guest cannot make Xen map and scan an array the
+ * size of a large one.
+ */
+static uint64_t ppr_max_entries(struct domain *d)
+{
+    uint64_t n = (uint64_t)domain_get_maximum_gpfn(d) + 1;
+
+    n = ROUNDUP(n, XEN_PPR_ENTRIES_PER_FRAME);
+
+    return min_t(uint64_t, n, PPR_MAX_ENTRIES);
+}
+
 static int ppr_register(struct domain *d, const struct xen_ppr_register *reg)
 {
     struct ppr_domain *pd = d->ppr;
@@ -574,10 +613,20 @@ static int ppr_register(struct domain *d, const struct xen_ppr_register *reg)
              !!(reg->nr_entries % XEN_PPR_ENTRIES_PER_FRAME);
     if ( reg->flags || !reg->nr_entries || frames != reg->nr_frames )
         return -EINVAL;
-    if ( reg->nr_entries > PPR_MAX_ENTRIES || n > PPR_MAX_FRAMES )
+    if ( reg->nr_entries > ppr_max_entries(d) || n > PPR_MAX_FRAMES )
         return -E2BIG;
 
     spin_lock(&pd->reg_lock);
+
+    /*
+     * domain_kill() sets is_dying before it unregisters under reg_lock: a
+     * registration racing with it either comes first and is undone, or
+     * sees is_dying here.  Otherwise the array's frame references would
+     * outlive the kill and keep the domain a zombie.
+     */
+    rc = -ESRCH;
+    if ( d->is_dying )
+        goto out;
 
     rc = -EEXIST;
     if ( pd->registered )
@@ -609,7 +658,8 @@ static int ppr_register(struct domain *d, const struct xen_ppr_register *reg)
         struct page_info *pg;
         p2m_type_t t;
 
-        pg = get_page_from_gfn(d, gfns[got], &t, P2M_ALLOC);
+        /* Unshare: a frame PageONE merged is the guest's page all the same. */
+        pg = get_page_from_gfn(d, gfns[got], &t, P2M_UNSHARE);
         if ( !pg )
             goto out;
         if ( t != p2m_ram_rw || page_get_owner(pg) != d ||
@@ -718,7 +768,7 @@ static int ppr_unregister(struct domain *d)
     spin_unlock(&pd->reg_lock);
 
     spin_lock(&ppr_retired_lock);
-    ppr_stats_add(&ppr_retired, &s);
+    ppr_stats_add(&ppr_retired, &s, false);
     spin_unlock(&ppr_retired_lock);
 
     vunmap(state);
@@ -743,19 +793,11 @@ int ppr_domain_init(struct domain *d)
     if ( !pd )
         return -ENOMEM;
 
-    pd->waiting = xzalloc_array(unsigned long, BITS_TO_LONGS(d->max_vcpus));
-    if ( !pd->waiting )
-    {
-        xfree(pd);
-        return -ENOMEM;
-    }
-
     pd->d = d;
     pd->pb.d = d;
     spin_lock_init(&pd->reg_lock);
     spin_lock_init(&pd->lock);
     INIT_LIST_HEAD(&pd->list);
-    init_timer(&pd->wait_timer, ppr_wait_timer_fn, pd, 0);
 
     spin_lock(&ppr_default_lock);
     pd->policy = ppr_default;
@@ -779,8 +821,6 @@ void ppr_domain_kill(struct domain *d)
         return;
 
     ppr_unregister(d);
-    kill_timer(&pd->wait_timer);
-    ppr_wait_timer_fn(pd);
 }
 
 void ppr_domain_free(struct domain *d)
@@ -792,8 +832,6 @@ void ppr_domain_free(struct domain *d)
 
     /* domain_create() failure: nothing was registered yet. */
     ASSERT(!pd->registered);
-    kill_timer(&pd->wait_timer);
-    xfree(pd->waiting);
     xfree(pd);
     d->ppr = NULL;
 }
@@ -825,8 +863,13 @@ static int ppr_query(XEN_GUEST_HANDLE_PARAM(void) arg)
          !hap_enabled(currd) )
         rc = -EOPNOTSUPP;
     else
+    {
         q.features = XEN_PPR_F_AGING | XEN_PPR_F_ZERO_REFAULT |
-                     XEN_PPR_F_REMOTE_STATS | XEN_PPR_F_POLICY;
+                     XEN_PPR_F_REMOTE_STATS | XEN_PPR_F_POLICY |
+                     XEN_PPR_F_PRESSURE;
+        q.max_entries = ppr_max_entries(currd);
+        q.max_frames = q.max_entries / XEN_PPR_ENTRIES_PER_FRAME;
+    }
 
     if ( copy_to_guest(guest_handle_cast(arg, xen_ppr_query_t), &q, 1) )
         return -EFAULT;
@@ -972,6 +1015,30 @@ static int ppr_policy(XEN_GUEST_HANDLE_PARAM(void) arg, bool set)
     return 0;
 }
 
+/* The host's memory pressure: the toolstack's, whether PPR is on or not. */
+static int ppr_pressure_op(XEN_GUEST_HANDLE_PARAM(void) arg, bool set)
+{
+    XEN_GUEST_HANDLE_PARAM(xen_mem_pressure_t) h =
+        guest_handle_cast(arg, xen_mem_pressure_t);
+    struct xen_mem_pressure p;
+
+    if ( set ? xsm_hypfs_op(XSM_PRIV) : xsm_sysctl(XSM_PRIV,
+                                                   XEN_SYSCTL_physinfo) )
+        return -EPERM;
+
+    if ( set )
+    {
+        if ( copy_from_guest(&p, h, 1) )
+            return -EFAULT;
+        return mem_pressure_set(&p);
+    }
+
+    memset(&p, 0, sizeof(p));
+    mem_pressure_get(&p);
+
+    return copy_to_guest(h, &p, 1) ? -EFAULT : 0;
+}
+
 long do_ppr_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *currd = current->domain;
@@ -1027,6 +1094,11 @@ long do_ppr_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
         rc = ppr_policy(arg, cmd == XEN_PPROP_set_policy);
         break;
 
+    case XEN_PPROP_get_pressure:
+    case XEN_PPROP_set_pressure:
+        rc = ppr_pressure_op(arg, cmd == XEN_PPROP_set_pressure);
+        break;
+
     default:
         rc = -EINVAL;
         break;
@@ -1039,19 +1111,14 @@ long do_ppr_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
 static void ppr_dump_stats(const char *who, const struct xen_ppr_stats *s)
 {
-    printk("PPR %s: entries %"PRIu64" passes %"PRIu64" scanned %"PRIu64
-           " seen_free %"PRIu64" aged %"PRIu64"\n",
-           who, s->nr_entries, s->passes, s->scanned, s->seen_free, s->aged);
-    printk("  claimed %"PRIu64" reclaimed %"PRIu64" restored %"PRIu64
-           " refused %"PRIu64" (refs %"PRIu64") empty %"PRIu64"\n",
-           s->claimed, s->reclaimed, s->restored, s->refused,
-           s->refused_refs, s->already_empty);
-    printk("  returned %"PRIu64" (sync %"PRIu64") refaulted %"PRIu64
-           " waits %"PRIu64" invalid %"PRIu64"\n",
-           s->frames_returned, s->sync_returned, s->refaulted,
-           s->fault_waits, s->invalid_seen);
-    printk("  batches %"PRIu64" flushes %"PRIu64" scan %"PRIu64"us\n",
-           s->batches, s->flushes, s->scan_ns / 1000);
+    unsigned int i = 0;
+
+    printk("PPR %s: entries %"PRIu64, who, s->nr_entries);
+#define PPR_DUMP(n, kind, owner, unit, desc)                              \
+    printk("%s" #n " %"PRIu64, (i++ % 5) ? " " : "\n  ", s->n);
+    XEN_PPR_STATS(PPR_DUMP)
+#undef PPR_DUMP
+    printk("\n");
 }
 
 static void cf_check ppr_dump(unsigned char key)
@@ -1059,9 +1126,10 @@ static void cf_check ppr_dump(unsigned char key)
     struct xen_ppr_stats s;
     struct ppr_domain *pd;
 
-    printk("PPR: %s, period %ums, low %lu pages, %u domain(s) registered\n",
+    printk("PPR: %s, period %ums, min_age %ums, %u domain(s) registered\n",
            opt_ppr ? "enabled" : "disabled", ppr_default.period_ms,
-           ppr_low_pages, ppr_nr_registered);
+           ppr_default.min_age_ms, ppr_nr_registered);
+    mem_pressure_dump();
 
     read_lock(&ppr_list_lock);
     list_for_each_entry ( pd, &ppr_list, list )
@@ -1177,6 +1245,7 @@ static int __init cf_check ppr_init(void)
     ppr_default = (struct xen_ppr_policy){
         .flags = XEN_PPR_POLICY_RECLAIM,
         .period_ms = opt_ppr_period_ms,
+        .min_age_ms = min(PPR_MIN_AGE_MS, opt_ppr_period_ms),
     };
 
     if ( opt_ppr_selftest )
@@ -1190,8 +1259,7 @@ static int __init cf_check ppr_init(void)
 
     init_timer(&ppr_timer, ppr_timer_fn, NULL, 0);
     register_keyhandler('W', ppr_dump, "dump PPR (page recycler) stats", 1);
-    printk(XENLOG_INFO "PPR: enabled, scan period %ums, low watermark %lu "
-           "pages\n", opt_ppr_period_ms, ppr_low_pages);
+    printk(XENLOG_INFO "PPR: enabled, scan period %ums\n", opt_ppr_period_ms);
 
     return 0;
 }

@@ -33,24 +33,19 @@ bool ppr_idle_scan(void);
 
 /*
  * The heap could not satisfy an allocation of nr pages: reclaim from
- * registered domains right now.  The caller MUST hold no spinlock (RCU
- * read locks are fine): it takes PPR, p2m and allocator locks.  Returns
- * true if frames were returned to the heap.
+ * registered domains right now, if the heap is really short, for a
+ * bounded time.  The caller MUST hold no spinlock (RCU read locks are
+ * fine): it takes PPR, p2m and allocator locks.  Returns true if frames
+ * were returned to the heap.
  */
 bool ppr_reclaim_sync(unsigned long nr);
 
-/* Heap low watermark in pages (0: off); below it the scanner is kicked. */
-extern unsigned long ppr_low_pages;
+/* Pass starts soon: at once (urgent, low watermark) or sooner (high). */
 void ppr_kick(void);
+void ppr_pressure(bool urgent);
 
-static inline void ppr_heap_check(long avail)
-{
-    if ( unlikely(avail < (long)ppr_low_pages) )
-        ppr_kick();
-}
-
-/* A vCPU found no frame for a reclaimed page: make it wait, then retry. */
-void ppr_vcpu_wait(struct vcpu *v);
+/* A vCPU of d waits for a frame to refault into (counted per domain). */
+void ppr_note_wait(struct domain *d);
 
 /* ---- p2m side: arch/x86/mm/p2m-ppr.c ---- */
 
@@ -115,8 +110,9 @@ static inline bool ppr_reclaim_sync(unsigned long nr)
     return false;
 }
 
-static inline void ppr_heap_check(long avail) {}
-static inline void ppr_vcpu_wait(struct vcpu *v) {}
+static inline void ppr_kick(void) {}
+static inline void ppr_pressure(bool urgent) {}
+static inline void ppr_note_wait(struct domain *d) {}
 
 static inline int ppr_p2m_populate(struct p2m_domain *p2m, gfn_t gfn)
 {

@@ -217,8 +217,12 @@ int ppr_p2m_populate(struct p2m_domain *p2m, gfn_t gfn)
     nt = p2m_is_logdirty_range(p2m, gfn_x(gfn), gfn_x(gfn))
          ? p2m_ram_logdirty : p2m_ram_rw;
 
-    /* We clear it below: no need for the allocator to scrub it too. */
-    pg = alloc_domheap_page(d, MEMF_no_scrub);
+    /*
+     * We clear it below: no need for the allocator to scrub it too.  The
+     * guest cannot run without the page: it may dip below the min
+     * watermark (xen/mem_pressure.h).
+     */
+    pg = alloc_domheap_page(d, MEMF_no_scrub | MEMF_reserve);
     if ( !pg )
     {
         ppr_note_refault(d, gfn_x(gfn), false);
