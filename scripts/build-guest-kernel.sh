@@ -29,9 +29,7 @@ dpkg-deb --fsys-tarfile "$srcdeb" | tar -xO --wildcards \
 
 apply_queue "$src" "$TOP/guest/linux-pv"
 cp "$TOP/abi/ppr.h" "$src/include/xen/interface/ppr.h"
-if [ -f "$TOP/ppr/ppr_core.c" ] && [ -d "$src/drivers/xen/ppr" ]; then
-    cp "$TOP"/ppr/ppr_core.[ch] "$TOP"/ppr/ppr_platform.h "$src/drivers/xen/ppr/"
-fi
+cp "$TOP"/ppr/ppr_core.[ch] "$TOP"/ppr/ppr_platform.h "$src/drivers/virt/ppr/"
 
 make -s -C "$src" O="$obj" tinyconfig >/dev/null
 "$src/scripts/kconfig/merge_config.sh" -m -O "$obj" "$obj/.config" \

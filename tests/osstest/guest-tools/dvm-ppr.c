@@ -17,7 +17,7 @@
  *          memory must still hold its pattern.
  *            DVM-PPR-ALLOCATED mib=M keep_mib=K
  *            DVM-PPR-FREED mib=M pages=P
- *            DVM-PPR-WAIT t=S array_reclaimed=N xen_frames_returned=N
+ *            DVM-PPR-WAIT t=S array_reclaimed=N hv_frames_returned=N
  *            DVM-PPR-WAITED secs=W
  *            DVM-PPR-RECLAIM result=pass|fail mib=M nonzero=N mismatches=N
  * churn:   PROCS processes map random sizes up to MIB, write a pattern,
@@ -253,10 +253,10 @@ static void wait_progress(unsigned long secs)
             continue;
         read_stats();
         printf("DVM-PPR-WAIT t=%lu array_free=%s array_aged=%s "
-               "array_reclaimed=%s xen_frames_returned=%s "
-               "xen_refaulted=%s\n", t, stat_str("array_free"),
+               "array_reclaimed=%s hv_frames_returned=%s "
+               "hv_refaulted=%s\n", t, stat_str("array_free"),
                stat_str("array_aged"), stat_str("array_reclaimed"),
-               stat_str("xen_frames_returned"), stat_str("xen_refaulted"));
+               stat_str("hv_frames_returned"), stat_str("hv_refaulted"));
         fflush(stdout);
     }
     printf("DVM-PPR-WAITED secs=%lu\n", secs);

@@ -24,7 +24,7 @@ create() {
 # frames_at_start NAME: Xen's frames_returned for the guest as its driver
 # read it before the workload filled anything (its hold-start stats line).
 frames_at_start() {
-    sed -n 's/.*DVM-PPR-STATS tag=hold-start .*xen_frames_returned=\([0-9]*\).*/\1/p' \
+    sed -n 's/.*DVM-PPR-STATS tag=hold-start .*hv_frames_returned=\([0-9]*\).*/\1/p' \
         "$(guest_log "$1")" | head -n 1
 }
 

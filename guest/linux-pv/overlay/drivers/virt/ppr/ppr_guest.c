@@ -1,22 +1,26 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Xen PPR (Per Page Recycler) guest driver.
+ * PPR (Per Page Recycler) guest driver, the part shared by every
+ * hypervisor (its transport is ppr_xen.c or ppr_kvm.c).
  *
  * The guest keeps one state byte per page frame in an array registered
- * with Xen (docs/ppr-abi.md in the Dynamic VM tree).  arch_free_page()
- * marks freed pages FREE and arch_alloc_page() marks allocated pages
- * INUSE (one xchg per page, ppr_core.c), so that Xen can take back the
- * machine frames of pages that stay free for a scan period.  A page Xen
- * reclaimed reads as zeroes on its next touch.
+ * with the hypervisor (docs/ppr-abi.md in the Dynamic VM tree).
+ * arch_free_page() marks freed pages FREE and arch_alloc_page() marks
+ * allocated pages INUSE (one xchg per page, ppr_core.c), so that the
+ * hypervisor can take back the memory of pages that stay free for a scan
+ * period.  A page the hypervisor reclaimed reads as zeroes on its next
+ * touch.
  *
  * At boot the array is registered (all INUSE), the hooks are switched on
  * and the buddy free lists are swept once, so memory freed before the
  * driver started is covered too.  The array is unregistered on suspend
- * and registered again on resume.  "ppr=off" on the command line keeps the
- * driver off (A/B runs with the same kernel).
+ * and registered again on resume, and unregistered on shutdown, reboot
+ * and kexec: the next kernel owns the array's frames and registers its
+ * own.  "ppr=off" on the command line keeps the driver off (A/B runs with
+ * the same kernel).
  */
 
-#define pr_fmt(fmt) "xen_ppr: " fmt
+#define pr_fmt(fmt) "ppr: " fmt
 
 #include <linux/debugfs.h>
 #include <linux/gfp.h>
@@ -32,14 +36,15 @@
 #include <linux/syscore_ops.h>
 #include <linux/vmalloc.h>
 
-#include <xen/xen.h>
-#include <xen/page.h>
+#include "ppr_guest.h"
 
-#include "ppr_linux.h"
+/* The array's frames are the ABI's 4 KiB frames. */
+static_assert(PAGE_SIZE == XEN_PPR_ENTRIES_PER_FRAME);
 
 /* On once the array is registered at boot; never switched off again. */
 static DEFINE_STATIC_KEY_FALSE_RO(ppr_active);
 
+const struct ppr_transport *ppr_tp __ro_after_init;
 struct ppr_array ppr_arr __ro_after_init;
 xen_pfn_t *ppr_frames __ro_after_init;
 unsigned int ppr_nr_frames __ro_after_init;
@@ -49,7 +54,7 @@ DEFINE_MUTEX(ppr_lock);
 bool ppr_registered;
 
 static bool ppr_param_off __initdata;
-static const char *ppr_off_reason = "not-xen-hvm";
+static const char *ppr_off_reason = "no-hypervisor";
 static long ppr_boot_rc;
 static unsigned long ppr_swept_pages;
 static bool ppr_resume_register;
@@ -178,7 +183,7 @@ long ppr_register(void)
 	long rc;
 
 	set_xen_guest_handle(reg.frame_list, ppr_frames);
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_register, &reg);
+	rc = ppr_tp->op(XEN_PPROP_register, &reg);
 	if (!rc)
 		ppr_registered = true;
 	return rc;
@@ -189,7 +194,7 @@ long ppr_unregister(void)
 	struct xen_ppr_unregister unreg = { 0 };
 	long rc;
 
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_unregister, &unreg);
+	rc = ppr_tp->op(XEN_PPROP_unregister, &unreg);
 	if (!rc || rc == -ENOENT)
 		ppr_registered = false;
 	return rc;
@@ -253,7 +258,7 @@ static xen_pfn_t __init ppr_array_gfn(const void *p)
 	struct page *page = is_vmalloc_addr(p) ? vmalloc_to_page(p) :
 						 virt_to_page(p);
 
-	return xen_page_to_gfn(page);
+	return ppr_tp->page_frame(page);
 }
 
 static int __init ppr_setup_array(void)
@@ -269,7 +274,7 @@ static int __init ppr_setup_array(void)
 	if (!nr_entries)
 		return -E2BIG;
 	ppr_nr_frames = DIV_ROUND_UP(nr_entries, XEN_PPR_ENTRIES_PER_FRAME);
-	size = (size_t)ppr_nr_frames * XEN_PAGE_SIZE;
+	size = (size_t)ppr_nr_frames * PAGE_SIZE;
 
 	state = ppr_alloc_array(size);
 	ppr_frames = kcalloc(ppr_nr_frames, sizeof(*ppr_frames), GFP_KERNEL);
@@ -281,7 +286,7 @@ static int __init ppr_setup_array(void)
 		return -ENOMEM;
 	}
 	for (i = 0; i < ppr_nr_frames; i++)
-		ppr_frames[i] = ppr_array_gfn(state + (size_t)i * XEN_PAGE_SIZE);
+		ppr_frames[i] = ppr_array_gfn(state + (size_t)i * PAGE_SIZE);
 
 	return ppr_array_init(&ppr_arr, state, nr_entries);
 }
@@ -334,9 +339,23 @@ static void ppr_syscore_resume(void)
 	}
 }
 
+/*
+ * Power off, reboot and kexec: the hypervisor must stop writing the
+ * array and reclaiming by its entries before the next kernel reuses the
+ * frames (kexec calls this with the other CPUs still up but the page
+ * allocator quiet).  Pages already reclaimed stay so and read as zeroes,
+ * which is all a new kernel expects of memory it did not load.
+ */
+static void ppr_syscore_shutdown(void)
+{
+	if (ppr_registered && ppr_unregister())
+		pr_warn("unregistration at shutdown failed\n");
+}
+
 static struct syscore_ops ppr_syscore_ops = {
 	.suspend = ppr_syscore_suspend,
 	.resume = ppr_syscore_resume,
+	.shutdown = ppr_syscore_shutdown,
 };
 
 static int __init ppr_init(void)
@@ -344,8 +363,11 @@ static int __init ppr_init(void)
 	u32 major = XEN_PPR_VERSION_MAJOR(XEN_PPR_INTERFACE_VERSION);
 	long rc;
 
-	if (!xen_hvm_domain())
-		return 0;	/* PV guests (pfn != gfn) are not supported */
+	ppr_tp = ppr_xen_probe();
+	if (!ppr_tp)
+		ppr_tp = ppr_kvm_probe();
+	if (!ppr_tp)
+		return 0;
 
 	if (ppr_param_off) {
 		ppr_off_reason = "cmdline";
@@ -358,7 +380,7 @@ static int __init ppr_init(void)
 		return 0;
 	}
 
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_query, &ppr_query_info);
+	rc = ppr_tp->op(XEN_PPROP_query, &ppr_query_info);
 	if (rc) {
 		ppr_boot_rc = rc;
 		ppr_off_reason = "no-hypervisor-support";
@@ -377,7 +399,7 @@ static int __init ppr_init(void)
 		rc = ppr_register();
 		if (rc) {
 			ppr_free_array(ppr_arr.state,
-				       (size_t)ppr_nr_frames * XEN_PAGE_SIZE);
+				       (size_t)ppr_nr_frames * PAGE_SIZE);
 			kfree(ppr_frames);
 			ppr_frames = NULL;
 			ppr_arr.state = NULL;
@@ -403,9 +425,10 @@ static int __init ppr_init(void)
 	register_syscore_ops(&ppr_syscore_ops);
 	ppr_off_reason = NULL;
 
-	pr_info("on: %llu pages in %u frames, %lu free pages marked, interface %#x features %#x\n",
-		ppr_arr.nr_entries, ppr_nr_frames, ppr_swept_pages,
-		ppr_query_info.version, ppr_query_info.features);
+	pr_info("on (%s): %llu pages in %u frames, %lu free pages marked, interface %#x features %#x\n",
+		ppr_tp->name, ppr_arr.nr_entries, ppr_nr_frames,
+		ppr_swept_pages, ppr_query_info.version,
+		ppr_query_info.features);
 	return 0;
 }
 subsys_initcall(ppr_init);
@@ -433,36 +456,27 @@ static void ppr_show_array(struct seq_file *m)
 	seq_printf(m, "array_invalid %llu\n", count[XEN_PPR_NR_STATES]);
 }
 
-static void ppr_show_xen(struct seq_file *m)
+/* The hypervisor's counters of our registration, "hv_<field> <value>". */
+static void ppr_show_hv(struct seq_file *m)
 {
-	static const char * const names[] = {
-		"size", "nr_entries", "passes", "scanned", "seen_free", "aged",
-		"claimed", "refused", "reclaimed", "restored", "already_empty",
-		"refaulted", "fault_waits", "frames_returned", "invalid_seen",
-		"batches", "flushes", "scan_ns", "refused_refs",
-		"sync_returned",
-	};
 	struct xen_ppr_stats st = { 0 };
 	struct xen_ppr_get_stats gs = {
 		.domid = DOMID_SELF,
 		.size = sizeof(st),
 	};
-	const u64 *v = (const u64 *)&st;
-	unsigned int i;
 	long rc;
 
 	set_xen_guest_handle(gs.stats, &st);
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_get_stats, &gs);
-	seq_printf(m, "xen_rc %ld\n", rc);
+	rc = ppr_tp->op(XEN_PPROP_get_stats, &gs);
+	seq_printf(m, "hv_rc %ld\n", rc);
 	if (rc)
 		return;
-	/* Fields this driver has no name for (newer minor) by index. */
-	for (i = 1; i < sizeof(st) / 8 && i * 8 < st.size; i++) {
-		if (i < ARRAY_SIZE(names))
-			seq_printf(m, "xen_%s %llu\n", names[i], v[i]);
-		else
-			seq_printf(m, "xen_field%u %llu\n", i, v[i]);
-	}
+	/* Fields an older hypervisor did not fill in are left out. */
+#define PPR_SHOW(n, kind, owner, unit, desc)				\
+	if (offsetofend(struct xen_ppr_stats, n) <= st.size)		\
+		seq_printf(m, "hv_" #n " %llu\n", (unsigned long long)st.n);
+	XEN_PPR_STATS(PPR_SHOW)
+#undef PPR_SHOW
 }
 
 static int ppr_stats_show(struct seq_file *m, void *unused)
@@ -491,6 +505,7 @@ static int ppr_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "active %d\n", static_key_enabled(&ppr_active));
 	seq_printf(m, "registered %d\n", ppr_registered);
 	seq_printf(m, "off_reason %s\n", ppr_off_reason ? ppr_off_reason : "-");
+	seq_printf(m, "transport %s\n", ppr_tp->name);
 	seq_printf(m, "boot_rc %ld\n", ppr_boot_rc);
 	seq_printf(m, "interface %#x\n", ppr_query_info.version);
 	seq_printf(m, "features %#x\n", ppr_query_info.features);
@@ -513,7 +528,7 @@ static int ppr_stats_show(struct seq_file *m, void *unused)
 	seq_printf(m, "out_of_range %llu\n", sum.out_of_range);
 	if (ppr_arr.state) {
 		ppr_show_array(m);
-		ppr_show_xen(m);
+		ppr_show_hv(m);
 	}
 	mutex_unlock(&ppr_lock);
 	return 0;
@@ -524,7 +539,7 @@ static int __init ppr_debugfs_init(void)
 {
 	struct dentry *dir;
 
-	if (!xen_hvm_domain())
+	if (!ppr_tp)
 		return 0;
 	dir = debugfs_create_dir("ppr", NULL);
 	debugfs_create_file("stats", 0444, dir, NULL, &ppr_stats_fops);

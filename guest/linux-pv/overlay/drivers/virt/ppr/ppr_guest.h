@@ -1,24 +1,53 @@
 /* SPDX-License-Identifier: GPL-2.0-only */
 /*
- * Xen PPR (Per Page Recycler) guest driver: internal interface between
- * the driver (ppr_linux.c) and its hostile-guest test file (ppr_hostile.c).
+ * PPR (Per Page Recycler) guest driver: internal interface between the
+ * shared part (ppr_guest.c), the hypervisor transports (ppr_xen.c,
+ * ppr_kvm.c) and the hostile-guest test file (ppr_hostile.c).
  */
-#ifndef _XEN_PPR_LINUX_H
-#define _XEN_PPR_LINUX_H
+#ifndef _PPR_GUEST_H
+#define _PPR_GUEST_H
 
 #include <linux/mutex.h>
 #include <linux/types.h>
 
-#include <asm/xen/hypercall.h>
-
 #include "ppr_core.h"
 
-static inline long HYPERVISOR_ppr_op(unsigned int cmd, void *arg)
-{
-	return _hypercall2(long, ppr_op, cmd, arg);
-}
-
 struct dentry;
+struct page;
+
+/*
+ * How the driver reaches the hypervisor's PPR interface.  Every
+ * operation takes a XEN_PPROP_* sub-op and its argument as abi/ppr.h
+ * defines them (guest handles are kernel pointers); the transport
+ * carries them to the hypervisor and returns its answer (0 or -errno).
+ */
+struct ppr_transport {
+	const char *name;
+	long (*op)(unsigned int cmd, void *arg);
+	/* The frame number the hypervisor knows a page of RAM by. */
+	xen_pfn_t (*page_frame)(struct page *page);
+};
+
+/* NULL unless the kernel runs on that hypervisor. */
+#ifdef CONFIG_XEN_PVHVM
+const struct ppr_transport *ppr_xen_probe(void);
+#else
+static inline const struct ppr_transport *ppr_xen_probe(void)
+{
+	return NULL;
+}
+#endif
+#ifdef CONFIG_KVM_GUEST
+const struct ppr_transport *ppr_kvm_probe(void);
+#else
+static inline const struct ppr_transport *ppr_kvm_probe(void)
+{
+	return NULL;
+}
+#endif
+
+/* The transport found at boot (NULL: no hypervisor with PPR). */
+extern const struct ppr_transport *ppr_tp;
 
 /* Set up once at boot, never changed afterwards. */
 extern struct ppr_array ppr_arr;
@@ -28,17 +57,17 @@ extern struct xen_ppr_query ppr_query_info;
 
 /* Serialises registration changes from debugfs. */
 extern struct mutex ppr_lock;
-/* True while Xen holds our array (written under ppr_lock). */
+/* True while the hypervisor holds our array (written under ppr_lock). */
 extern bool ppr_registered;
 
 /* Register / unregister ppr_arr; caller holds ppr_lock. */
 long ppr_register(void);
 long ppr_unregister(void);
 
-#ifdef CONFIG_XEN_PPR_HOSTILE
+#ifdef CONFIG_PPR_GUEST_HOSTILE
 void ppr_hostile_init(struct dentry *dir);
 #else
 static inline void ppr_hostile_init(struct dentry *dir) { }
 #endif
 
-#endif /* _XEN_PPR_LINUX_H */
+#endif /* _PPR_GUEST_H */

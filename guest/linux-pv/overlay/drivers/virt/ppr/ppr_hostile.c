@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-only
 /*
- * Xen PPR: hostile-guest test interface (CONFIG_XEN_PPR_HOSTILE).
+ * PPR on Xen: hostile-guest test interface (CONFIG_PPR_GUEST_HOSTILE).
  *
  * Write a command to /sys/kernel/debug/ppr/hostile, read the result back
  * (one "DVM-PPR-HOSTILE test=... key=value" line per test or case):
@@ -20,13 +20,18 @@
  *   flap N         unregister + register N times (run while the guest
  *                  churns memory: unregister while Xen scans)
  *   badop          unknown sub-op, bad unregister/get_stats arguments
+ *   huge N MS      unregister, try arrays far larger than the guest, then
+ *                  register the largest one the hypervisor accepts (the
+ *                  entries past RAM FREE), lie about N pages in it for
+ *                  MS ms as "lie" does, check them, register the real
+ *                  array again
  *   unregister     unregister the array
  *   register       register the array again
  *
  * This is a test tool: it lets root make the hypervisor's life hard.
  */
 
-#define pr_fmt(fmt) "xen_ppr: " fmt
+#define pr_fmt(fmt) "ppr: " fmt
 
 #include <linux/debugfs.h>
 #include <linux/delay.h>
@@ -41,11 +46,19 @@
 #include <linux/vmalloc.h>
 
 #include <xen/grant_table.h>
+#include <xen/xen.h>
 #include <xen/interface/xen.h>
 #include <xen/page.h>
 #include <xen/xen-ops.h>
+#include <asm/xen/hypercall.h>
 
-#include "ppr_linux.h"
+#include "ppr_guest.h"
+
+/* Through the driver's transport: Xen's hypercall or KVM's MSR. */
+static long HYPERVISOR_ppr_op(unsigned int cmd, void *arg)
+{
+	return ppr_tp->op(cmd, arg);
+}
 
 #define RESULT_SIZE	4096
 
@@ -279,9 +292,12 @@ static void hostile_bogus(void)
 	bogus_case(&bs, "beyond-ram", try_register(f, 1, 1, 0), -EPERM);
 	f[0] = (1UL << 52) - 1;
 	bogus_case(&bs, "huge-gfn", try_register(f, 1, 1, 0), -EPERM);
-	f[0] = PFN_DOWN(__pa(HYPERVISOR_shared_info));
-	bogus_case(&bs, "shared-info", try_register(f, 1, 1, 0), -EPERM);
-	if (xen_auto_xlat_grant_frames.count) {
+	if (xen_domain()) {
+		f[0] = PFN_DOWN(__pa(HYPERVISOR_shared_info));
+		bogus_case(&bs, "shared-info", try_register(f, 1, 1, 0),
+			   -EPERM);
+	}
+	if (xen_domain() && xen_auto_xlat_grant_frames.count) {
 		f[0] = xen_auto_xlat_grant_frames.pfn[0];
 		bogus_case(&bs, "grant-table", try_register(f, 1, 1, 0),
 			   -EPERM);
@@ -314,6 +330,114 @@ static void hostile_flap(unsigned long n)
 	}
 	result("DVM-PPR-HOSTILE test=flap n=%lu unreg_fail=%lu reg_fail=%lu registered=%d last_rc=%ld\n",
 	       n, unreg_fail, reg_fail, ppr_registered, rc);
+}
+
+/* A registration the hypervisor must refuse on its sizes alone. */
+static void huge_case(struct bogus_stats *bs, const char *name, u32 nr_frames,
+		      u64 nr_entries, long expect)
+{
+	xen_pfn_t f = ppr_frames[0];
+
+	bogus_case(bs, name, try_register(&f, nr_frames, nr_entries, 0),
+		   expect);
+}
+
+static void hostile_huge(unsigned long n, unsigned long ms)
+{
+	struct xen_ppr_stats st = { 0 };
+	struct xen_ppr_get_stats gs = {
+		.domid = DOMID_SELF,
+		.size = sizeof(st),
+	};
+	struct xen_ppr_unregister unreg = { 0 };
+	struct xen_ppr_register reg = { 0 };
+	struct bogus_stats bs = { 0 };
+	unsigned long i, got = 0, res[3] = { 0 }, old[XEN_PPR_NR_STATES + 1] = { 0 };
+	unsigned long corrupt = 0;
+	struct page **pages = NULL, **data = NULL;
+	xen_pfn_t *frames = NULL;
+	u32 nf = ppr_query_info.max_frames;
+	u64 ne = (u64)nf * XEN_PPR_ENTRIES_PER_FRAME;
+	long rc = -ENOMEM, unreg_rc = 0, rereg_rc;
+	u8 *state = NULL;
+
+	if (ppr_registered && ppr_unregister()) {
+		result("DVM-PPR-HOSTILE test=huge error=unregister\n");
+		return;
+	}
+
+	/* Sizes only: refused before a frame is looked at. */
+	huge_case(&bs, "max-plus-one", nf + 1, ne + 1, -E2BIG);
+	huge_case(&bs, "u32-frames", U32_MAX,
+		  (u64)U32_MAX * XEN_PPR_ENTRIES_PER_FRAME, -E2BIG);
+	huge_case(&bs, "u64-entries", 1, U64_MAX, -EINVAL);
+
+	/* The largest array accepted: the guest's own, fresh frames. */
+	pages = kvcalloc(nf, sizeof(*pages), GFP_KERNEL);
+	frames = kvcalloc(nf, sizeof(*frames), GFP_KERNEL);
+	data = kvcalloc(n, sizeof(*data), GFP_KERNEL);
+	if (!pages || !frames || !data)
+		goto out;
+	for (i = 0; i < nf; i++) {
+		pages[i] = alloc_page(GFP_KERNEL | __GFP_ZERO | __GFP_NOWARN);
+		if (!pages[i])
+			goto out;
+		frames[i] = ppr_tp->page_frame(pages[i]);
+	}
+	state = vmap(pages, nf, VM_MAP, PAGE_KERNEL);
+	if (!state)
+		goto out;
+	/* Past the guest's RAM: FREE, for the hypervisor to refuse. */
+	for (i = max_pfn; i < ne; i++)
+		state[i] = XEN_PPR_FREE;
+	for (got = 0; got < n; got++) {
+		data[got] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!data[got])
+			break;
+		if (page_to_pfn(data[got]) >= ne) {
+			__free_page(data[got]);
+			break;
+		}
+		lie_fill(data[got], 0);
+	}
+	reg.nr_frames = nf;
+	reg.nr_entries = ne;
+	set_xen_guest_handle(reg.frame_list, frames);
+	rc = HYPERVISOR_ppr_op(XEN_PPROP_register, &reg);
+	if (rc)
+		goto out;
+	for (i = 0; i < got; i++)
+		xchg(&state[page_to_pfn(data[i])], XEN_PPR_FREE);
+	msleep(ms);
+	for (i = 0; i < got; i++) {
+		u64 word0 = READ_ONCE(*(u64 *)page_address(data[i]));
+		u8 o = xchg(&state[page_to_pfn(data[i])], XEN_PPR_INUSE);
+		int c = lie_check(data[i], 0);
+
+		res[c]++;
+		old[min_t(u8, o, XEN_PPR_NR_STATES)]++;
+		if (!lie_ok(o, c, word0))
+			corrupt++;
+	}
+	set_xen_guest_handle(gs.stats, &st);
+	HYPERVISOR_ppr_op(XEN_PPROP_get_stats, &gs);
+	unreg_rc = HYPERVISOR_ppr_op(XEN_PPROP_unregister, &unreg);
+
+out:
+	for (i = 0; i < got; i++)
+		__free_page(data[i]);
+	if (state)
+		vunmap(state);
+	for (i = 0; pages && i < nf && pages[i]; i++)
+		__free_page(pages[i]);
+	kvfree(data);
+	kvfree(frames);
+	kvfree(pages);
+	rereg_rc = ppr_register();
+	result("DVM-PPR-HOSTILE test=huge frames=%u entries=%llu max_pfn=%lu rc=%ld pages=%lu intact=%lu zeroed=%lu other=%lu corrupt=%lu claimed=%llu refused=%llu reclaimed=%llu unreg_rc=%ld cases=%u accepted=%u reregister_rc=%ld\n",
+	       nf, ne, max_pfn, rc, got, res[0], res[1], res[2], corrupt,
+	       st.claimed, st.refused, st.reclaimed, unreg_rc, bs.cases,
+	       bs.accepted, rereg_rc);
 }
 
 static void hostile_badop(void)
@@ -393,6 +517,8 @@ static ssize_t hostile_write(struct file *file, const char __user *ubuf,
 		hostile_flap(a);
 	} else if (!strcmp(cmd, "badop")) {
 		hostile_badop();
+	} else if (!strcmp(cmd, "huge") && n >= 2) {
+		hostile_huge(a, n >= 3 ? b : 1000);
 	} else if (!strcmp(cmd, "unregister")) {
 		result("DVM-PPR-HOSTILE test=unregister rc=%ld\n",
 		       ppr_unregister());
