@@ -1,7 +1,7 @@
 /*
- * xl-ppr: the hypervisor interfaces.  ppr_op (hypercall 43) goes through
- * libxencall, with its argument and any buffer it points to in one
- * hypercall-safe page.
+ * xl-ppr: the hypervisor interfaces.  ppr_op (hypercall 43) and
+ * pageone_op (44) go through libxencall, with the argument and any
+ * buffer it points to in one hypercall-safe page.
  */
 
 #include <errno.h>
@@ -78,28 +78,57 @@ int xl_ppr_hv_get_stats(struct xl_ppr_hv *hv, domid_t domid,
     return rc;
 }
 
+/*
+ * ppr_op(CMD) on a copy of LEN bytes of IN (zeroes if NULL); on success
+ * the argument as the hypervisor left it is copied to OUT (if not NULL).
+ */
+static int ppr_io(struct xl_ppr_hv *hv, unsigned int cmd, const void *in,
+                  size_t len, void *out)
+{
+    void *arg = (char *)hv->buf + ARG_OFF;
+    int rc;
+
+    if ( in )
+        memcpy(arg, in, len);
+    else
+        memset(arg, 0, len);
+    rc = ppr_op(hv, cmd);
+    if ( !rc && out )
+        memcpy(out, arg, len);
+    return rc;
+}
+
 int xl_ppr_hv_get_policy(struct xl_ppr_hv *hv, domid_t domid,
                          struct xen_ppr_policy *p)
 {
-    struct xen_ppr_policy *arg = (void *)((char *)hv->buf + ARG_OFF);
-    int rc;
+    struct xen_ppr_policy q = { .domid = domid };
 
-    memset(arg, 0, sizeof(*arg));
-    arg->domid = domid;
-    rc = ppr_op(hv, XEN_PPROP_get_policy);
-    if ( !rc )
-        *p = *arg;
-    return rc;
+    return ppr_io(hv, XEN_PPROP_get_policy, &q, sizeof(q), p);
 }
 
 int xl_ppr_hv_set_policy(struct xl_ppr_hv *hv,
                          const struct xen_ppr_policy *p)
 {
-    struct xen_ppr_policy *arg = (void *)((char *)hv->buf + ARG_OFF);
+    struct xen_ppr_policy q = *p;
 
-    *arg = *p;
-    arg->pad = 0;
-    return ppr_op(hv, XEN_PPROP_set_policy);
+    q.pad = 0;
+    return ppr_io(hv, XEN_PPROP_set_policy, &q, sizeof(q), NULL);
+}
+
+int xl_ppr_hv_get_pressure(struct xl_ppr_hv *hv, struct xen_mem_pressure *p)
+{
+    return ppr_io(hv, XEN_PPROP_get_pressure, NULL, sizeof(*p), p);
+}
+
+int xl_ppr_hv_set_pressure(struct xl_ppr_hv *hv,
+                           const struct xen_mem_pressure *p)
+{
+    /* The call reads the watermarks; the rest is output, sent as 0. */
+    struct xen_mem_pressure q = { .min_pages = p->min_pages,
+                                  .low_pages = p->low_pages,
+                                  .high_pages = p->high_pages };
+
+    return ppr_io(hv, XEN_PPROP_set_pressure, &q, sizeof(q), NULL);
 }
 
 /*
@@ -154,7 +183,7 @@ static int pageone_op(struct xl_ppr_hv *hv, unsigned int cmd)
 }
 
 /*
- * PAGEONE_OP_info answers whenever the hypervisor has the hypercall (also
+ * XEN_PAGEONE_OP_info answers whenever the hypervisor has the hypercall (also
  * when booted with pageone=0: then without XEN_PAGEONE_F_ENABLED).
  */
 void xl_ppr_dedup_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h)
@@ -164,17 +193,14 @@ void xl_ppr_dedup_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h)
 
     memset(d, 0, sizeof(*d));
     memset(info, 0, sizeof(*info));
-    if ( pageone_op(hv, PAGEONE_OP_info) ||
+    if ( pageone_op(hv, XEN_PAGEONE_OP_info) ||
          info->version != XEN_PAGEONE_INTERFACE_VERSION )
         return;
     d->compiled = 1;
     d->avail = !!(info->flags & XEN_PAGEONE_F_ENABLED);
     d->on = !!(info->flags & XEN_PAGEONE_F_RUNNING);
-    d->merged = info->stats.pages_shared + info->stats.zero_pages;
-    d->shared = info->stats.shared_frames;
-    d->zero = info->stats.zero_pages;
-    d->saved = info->stats.frames_saved;
     d->cpu_ns = info->idle_ns + info->timer_ns;
+    d->stats = info->stats;
 }
 
 static void dedup_fill(const struct xen_pageone_domain *o,
@@ -187,6 +213,7 @@ static void dedup_fill(const struct xen_pageone_domain *o,
     d->shared = o->pages_shared;
     d->zero = o->zero_pages;
     d->group = o->group;
+    d->stats = o->group_stats;
 }
 
 int xl_ppr_dedup_get(struct xl_ppr_hv *hv, domid_t domid,
@@ -197,7 +224,7 @@ int xl_ppr_dedup_get(struct xl_ppr_hv *hv, domid_t domid,
 
     memset(o, 0, sizeof(*o));
     o->domid = domid;
-    rc = pageone_op(hv, PAGEONE_OP_domain_get);
+    rc = pageone_op(hv, XEN_PAGEONE_OP_domain_get);
     if ( rc )
     {
         memset(d, 0, sizeof(*d));
@@ -224,7 +251,7 @@ int xl_ppr_dedup_set(struct xl_ppr_hv *hv, domid_t domid, int set_dedup,
         o->mask |= XEN_PAGEONE_DSET_GROUP;
         o->group = group;
     }
-    return pageone_op(hv, PAGEONE_OP_domain_set);
+    return pageone_op(hv, XEN_PAGEONE_OP_domain_set);
 }
 
 int xl_ppr_dedup_get_default_group(struct xl_ppr_hv *hv, uint32_t *group)
@@ -233,7 +260,7 @@ int xl_ppr_dedup_get_default_group(struct xl_ppr_hv *hv, uint32_t *group)
     int rc;
 
     memset(info, 0, sizeof(*info));
-    rc = pageone_op(hv, PAGEONE_OP_info);
+    rc = pageone_op(hv, XEN_PAGEONE_OP_info);
     if ( !rc )
         *group = info->default_group;
     return rc;
@@ -246,7 +273,7 @@ int xl_ppr_dedup_set_default_group(struct xl_ppr_hv *hv, uint32_t group)
     memset(st, 0, sizeof(*st));
     st->mask = XEN_PAGEONE_SET_GROUP;
     st->default_group = group;
-    return pageone_op(hv, PAGEONE_OP_set);
+    return pageone_op(hv, XEN_PAGEONE_OP_set);
 }
 
 const char *xl_ppr_strerror(int rc)

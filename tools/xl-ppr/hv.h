@@ -1,4 +1,4 @@
-/* xl-ppr: hypervisor calls (ppr_op through libxencall; PageONE later). */
+/* xl-ppr: hypervisor calls (ppr_op and pageone_op through libxencall). */
 #ifndef XL_PPR_HV_H
 #define XL_PPR_HV_H
 
@@ -21,6 +21,13 @@ int xl_ppr_hv_get_policy(struct xl_ppr_hv *hv, domid_t domid,
                          struct xen_ppr_policy *p);
 int xl_ppr_hv_set_policy(struct xl_ppr_hv *hv,
                          const struct xen_ppr_policy *p);
+/*
+ * The host's watermarks and memory waits (1.2; whether or not PPR is on).
+ * Setting reads the three watermarks only.
+ */
+int xl_ppr_hv_get_pressure(struct xl_ppr_hv *hv, struct xen_mem_pressure *p);
+int xl_ppr_hv_set_pressure(struct xl_ppr_hv *hv,
+                           const struct xen_mem_pressure *p);
 /* Fill H; -ENOSYS (h->ppr == XL_PPR_ABSENT) when Xen has no ppr_op. */
 int xl_ppr_hv_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h);
 

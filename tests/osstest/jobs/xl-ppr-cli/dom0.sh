@@ -2,6 +2,7 @@
 # workload ppr-reclaim: fills 40 MiB, frees 32 MiB, waits 300 s, checks
 # its data) and pprB (xl create -p: inherits the default policy, stays
 # paused so that TCG time goes to pprA; target of the bad-input cases).
+# pprBig (64 GiB on this 3 GiB host) is refused by admission: never built.
 
 XLP_ERR=/tmp/xl-ppr.err
 
@@ -39,6 +40,30 @@ counter() {
 
 registered() {
     xl-ppr list -j "$1" | grep -q '"registered": true'
+}
+
+# wmarks [VERB...]: "min low high" in pages, from `xl-ppr policy --host`
+# (or the verb given, e.g. info).
+wmarks() {
+    [ $# -gt 0 ] || set -- policy --host
+    xl-ppr "$@" | awk -F ' *: ' '
+        $1 == "wmark_min_pages" { a = $2 }
+        $1 == "wmark_low_pages" { b = $2 }
+        $1 == "wmark_high_pages" { c = $2 }
+        END { print a, b, c }'
+}
+
+# xen_wmarks: "min low high" in pages as Xen itself reports them (the
+# memory pressure line of its PPR dump, debug key W).
+xen_wmarks() {
+    xl debug-keys W
+    xl dmesg | sed -n 's/.*watermarks min \([0-9]*\) low \([0-9]*\) high \([0-9]*\).*/\1 \2 \3/p' |
+        tail -n 1
+}
+
+# info_field KEY: the value of a `key : value` line of `xl-ppr info`.
+info_field() {
+    xl-ppr info | sed -n "s/^$1 *: //p"
 }
 
 # ppr_cfg NAME EXTRA_LINES: a 192 MiB ppr-reclaim guest.
@@ -93,6 +118,83 @@ t_info() {
     xl-ppr info | grep -Eq '^ppr_scan_cpu_ms +: [0-9]+$' || fail "no scan CPU"
     xl-ppr info | grep -Eq '^dedup +: (not available|running|stopped)' || fail "dedup state"
     xl-ppr info -p | grep -Eq '^[0-9]+$' || fail "info -p is not a number"
+    # Memory pressure: every line, numbers, and the watermarks Xen reports.
+    xl-ppr info > /tmp/info.out
+    grep -Eq '^mem_pressure +: (none|below (high|low|min))$' /tmp/info.out ||
+        fail "no pressure state"
+    for k in mem_free wmark_min wmark_low wmark_high; do
+        grep -Eq "^${k}_pages +: [0-9]+\$" /tmp/info.out || fail "info: no ${k}_pages"
+        grep -Eq "^${k}_mib +: [0-9]+\$" /tmp/info.out || fail "info: no ${k}_mib"
+    done
+    for k in mem_vcpus_waiting mem_waits_cow mem_waits_refault mem_waits_limit \
+             mem_wait_total_ms mem_wait_longest_ms mem_alloc_refused mem_reserve_used; do
+        grep -Eq "^$k +: [0-9]+\$" /tmp/info.out || fail "info: no $k"
+    done
+    w=$(wmarks info)
+    x=$(xen_wmarks)
+    info "watermarks (pages): xl-ppr info $w, Xen $x"
+    [ -n "$x" ] || fail "no watermarks in Xen's dump"
+    [ "$w" = "$x" ] || fail "info shows watermarks $w, Xen reports $x"
+    set -- $w
+    [ "$1" -gt 0 ] && [ "$1" -le "$2" ] && [ "$2" -le "$3" ] || fail "watermarks out of order: $w"
+    [ "$(sed -n 's/^wmark_low_mib *: //p' /tmp/info.out)" -eq $((($2 + 128) / 256)) ] ||
+        fail "wmark_low_mib does not match its pages"
+    [ "$(wmarks policy --host)" = "$w" ] || fail "policy --host shows $(wmarks policy --host)"
+}
+
+t_wmark() {
+    xl-ppr policy --host | tee /tmp/wmark.out
+    wmarks > /tmp/wmark.saved
+    set -- $(cat /tmp/wmark.saved)
+    xl-ppr policy --host --wmark-min 8 --wmark-low 16 --wmark-high 32
+    [ "$(wmarks)" = "2048 4096 8192" ] || fail "watermarks not set: $(wmarks)"
+    [ "$(xen_wmarks)" = "2048 4096 8192" ] || fail "Xen has $(xen_wmarks)"
+    # One alone: the others keep their value.
+    xl-ppr policy --host --wmark-high=40m
+    [ "$(wmarks)" = "2048 4096 10240" ] || fail "high alone: $(wmarks)"
+    # Bad values: exit 2, nothing changed.
+    expect_rc 2 xl-ppr policy --host --wmark-min 64
+    grep -q 'above the low one' "$XLP_ERR" || fail "no order message"
+    expect_rc 2 xl-ppr policy --host --wmark-low 100 --wmark-high 50
+    expect_rc 2 xl-ppr policy --host --wmark-high 4g
+    grep -q "more than the host's memory" "$XLP_ERR" || fail "no memory message"
+    expect_rc 2 xl-ppr policy --host --wmark-min lots
+    expect_rc 2 xl-ppr policy --host --wmark-min 6k
+    expect_rc 2 xl-ppr policy --host --reclaim on
+    expect_rc 2 xl-ppr policy Domain-0 --wmark-min 8
+    expect_rc 2 xl-ppr policy --host --default
+    expect_rc 3 as_nobody xl-ppr policy --host --wmark-min 4
+    [ "$(wmarks)" = "2048 4096 10240" ] || fail "a refused change changed: $(wmarks)"
+    [ "$(xen_wmarks)" = "2048 4096 10240" ] || fail "Xen changed: $(xen_wmarks)"
+    # Back to the boot values, to the page.
+    xl-ppr policy --host --wmark-min $(($1 * 4))k --wmark-low $(($2 * 4))k --wmark-high $(($3 * 4))k
+    [ "$(wmarks)" = "$*" ] || fail "not restored: $(wmarks), was $*"
+    [ "$(xen_wmarks)" = "$*" ] || fail "Xen not restored: $(xen_wmarks), was $*"
+}
+
+t_admission() {
+    local rc=0 free min above got
+    guest_cfg pprBig 65536 idle
+    # 64 GiB + 257 MiB of paging pool + 2 MiB, rounded to 2 MiB.
+    xl-ppr create -n /tmp/pprBig.cfg > /tmp/big.out || rc=$?
+    cat /tmp/big.out
+    [ $rc -eq 4 ] || fail "create -n of a 64 GiB guest: exit $rc, expected 4"
+    [ "$(head -n 1 /tmp/big.out)" = "pprBig:" ] || fail "create -n policy line"
+    grep -Eq '^pprBig: does not fit: needs 65796 MiB, [0-9]+ MiB free above the min watermark, [0-9]+ MiB reclaimable$' /tmp/big.out ||
+        fail "create -n: no refusal verdict"
+    # What it says is free agrees with info (within what dom0 moves).
+    free=$(info_field mem_free_pages)
+    min=$(info_field wmark_min_pages)
+    above=$(((free - min) / 256))
+    got=$(sed -n 's/.*needs 65796 MiB, \([0-9]*\) MiB free above.*/\1/p' /tmp/big.out)
+    [ $((got - above)) -le 4 ] && [ $((above - got)) -le 4 ] ||
+        fail "verdict says $got MiB free above min, info $above"
+    xl-ppr create -n -f /tmp/pprBig.cfg | grep -q 'does not fit: .*(--force: created anyway)$' ||
+        fail "create -n -f"
+    expect_rc 4 xl-ppr create /tmp/pprBig.cfg
+    grep -q '^xl-ppr: pprBig: does not fit: needs 65796 MiB, .*; domain not created' "$XLP_ERR" ||
+        fail "refusal message"
+    ! domain_exists pprBig || fail "pprBig was created"
 }
 
 t_default() {
@@ -109,8 +211,13 @@ ppr_scan_ms = 200
 ppr_min_age = 0
 ppr_reserve = 0'
     cat /tmp/pprA.cfg
-    [ "$(xl-ppr create -n /tmp/pprA.cfg)" = "pprA: --reclaim off --scan-ms 200 --min-age 0 --reserve 0" ] ||
-        fail "create -n: $(xl-ppr create -n /tmp/pprA.cfg)"
+    xl-ppr create -n /tmp/pprA.cfg > /tmp/pprA.dry || fail "create -n pprA"
+    cat /tmp/pprA.dry
+    [ "$(head -n 1 /tmp/pprA.dry)" = "pprA: --reclaim off --scan-ms 200 --min-age 0 --reserve 0" ] ||
+        fail "create -n: $(head -n 1 /tmp/pprA.dry)"
+    # 192 MiB + 1 MiB per vCPU + 1 page per MiB + 2 MiB, rounded to 2 MiB.
+    grep -Eq '^pprA: fits: needs 196 MiB, [0-9]+ MiB free above the min watermark, [0-9]+ MiB reclaimable$' /tmp/pprA.dry ||
+        fail "create -n: no admission verdict"
 
     # Invalid keys: nothing is created.
     ppr_cfg pprX 'ppr_scan_ms = 20'
@@ -263,6 +370,8 @@ t_done() {
 
 step help 180 t_help
 step info 120 t_info
+step watermarks 120 t_wmark
+step admission 120 t_admission
 step default-policy 120 t_default
 step create 400 t_create
 step reclaim-off 780 t_reclaim_off
