@@ -46,6 +46,10 @@ SEABIOS_DEB_VERSION := 1.16.3-2~bpo12+1
 QEMU_BUILD_BPO := meson=1.7.0-1~bpo12+1 python3-pycotap=1.3.1-2~bpo12+1
 QEMU_BUILD_PKGS := ninja-build pkgconf libglib2.0-dev zlib1g-dev libpixman-1-dev libfdt-dev python3-venv bzip2
 
+# The Windows guest driver: cross-built with mingw-w64, test-signed, and
+# loaded under wine on the no-Xen path (guest/windows-pv).
+WINDOWS_PKGS := gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev osslsigncode wine64
+
 # QEMU machine for the whole stack (TCG; AMD SVM + NPT emulated => HAP).
 QEMU_CPU := qemu64,+svm,+npt
 QEMU_MEM_MB := 3072

@@ -29,6 +29,9 @@
 /*
  * long HYPERVISOR_ppr_op(unsigned int cmd, void *arg);
  *
+ * The result is the whole of rax: a 64-bit guest whose long is 32 bits
+ * (Windows, LLP64) reads it as int64_t.
+ *
  * Common errors for every sub-op:
  *  -ENOSYS      hypercall not implemented (plain Xen).
  *  -EOPNOTSUPP  PPR compiled in but disabled (boot option / domain config),

@@ -19,7 +19,7 @@
 #define XEN_GUEST_HANDLE(name)          __XEN_GUEST_HANDLE(name)
 #define set_xen_guest_handle(hnd, val)  do { (hnd).p = (val); } while ( 0 )
 
-typedef unsigned long xen_pfn_t;
+typedef uint64_t xen_pfn_t;     /* 8 bytes under LP64 and LLP64 alike */
 DEFINE_XEN_GUEST_HANDLE(xen_pfn_t);
 
 typedef uint16_t domid_t;
