@@ -24,6 +24,11 @@
 
 #include "xen.h"
 
+/* Hypercall number: Dynamic VM's downstream range, see abi/ppr.h. */
+#ifndef __HYPERVISOR_pageone_op
+#define __HYPERVISOR_pageone_op         63
+#endif
+
 #define XEN_PAGEONE_INTERFACE_VERSION   1
 
 /* ------------------------------------------------------------------ */

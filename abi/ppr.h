@@ -21,9 +21,15 @@
 
 #include "xen.h"
 
-/* Hypercall number (unused in Xen 4.17: hypfs_op is 42). */
+/*
+ * Hypercall number.  Dynamic VM takes its numbers from the top of Xen's
+ * table (NR_hypercalls is 64 on x86) downward: upstream hands out new
+ * numbers upward from 42 (hypfs_op), and 56..63 lie above the range it
+ * reserves for architectures (48..55), so the two never meet.  PageONE
+ * is 63 (abi/pageone.h).
+ */
 #ifndef __HYPERVISOR_ppr_op
-#define __HYPERVISOR_ppr_op                43
+#define __HYPERVISOR_ppr_op                62
 #endif
 
 /*

@@ -8,7 +8,8 @@ set -euo pipefail
 
 out=$DVM_BUILD/guest
 mkdir -p "$out"
-key=$(hash_inputs Config.mk scripts/build-guest-kernel.sh scripts/lib.sh \
+key=$(hash_inputs pin:LINUX_SRC_PKG pin:LINUX_DEB_VERSION \
+      scripts/build-guest-kernel.sh scripts/lib.sh \
       guest/linux-pv/patches guest/linux-pv/overlay guest/linux-pv/config \
       abi/ppr.h ppr/ppr_core.c ppr/ppr_core.h \
       ppr/ppr_platform.h)

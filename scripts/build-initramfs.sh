@@ -27,9 +27,10 @@ file -L "$busybox" | grep -q 'statically linked' ||
 
 xen_bins="xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xenctx xen-hvmctx"
 tool_files=$(for b in $xen_bins; do printf '%s\n' "$XEN_LIBEXEC/bin/$b"; done)
-key=$( (hash_inputs Config.mk scripts/build-initramfs.sh scripts/lib.sh \
-            tests/osstest/rootfs tests/osstest/guest tests/osstest/guest-tools \
-            tests/osstest/jobs tests/osstest/lib/dom0.sh
+key=$( (hash_inputs pin:DOM0_KERNEL_PKG pin:DOM0_KERNEL_ABI pin:LINUX_DEB_VERSION \
+            pin:XEN_LIBEXEC scripts/build-initramfs.sh scripts/lib.sh \
+            abi tests/osstest/rootfs tests/osstest/guest tests/osstest/guest-tools \
+            tests/osstest/dom0-tools tests/osstest/jobs tests/osstest/lib
         sha256sum "$DVM_BUILD/guest/bzImage" "$DVM_BUILD/xl-ppr/xl-ppr" \
             "$busybox" $tool_files | cut -d' ' -f1
         dpkg-query -W 'libxen*' 'xen-utils*' 2>/dev/null) | sha256sum | cut -c1-16)
@@ -96,6 +97,13 @@ for b in $xen_bins; do
     ln -sf "$XEN_LIBEXEC/bin/$b" "$d/usr/sbin/$b"
 done
 cp "$DVM_BUILD/xl-ppr/xl-ppr" "$d/usr/sbin/xl-ppr"
+# dom0's test tools: static, on the public ABI headers (abi/) and Xen's.
+for c in "$TOP"/tests/osstest/dom0-tools/*.c; do
+    [ -e "$c" ] || continue
+    gcc -O2 -static -Wall -Wextra -Werror -D__XEN_TOOLS__ -I"$TOP/abi" \
+        -idirafter /usr/include/xen -o "$d/usr/sbin/$(basename "$c" .c)" "$c" ||
+        die "dom0 tool $c failed to build"
+done
 # Shared library closure, plus libgcc_s (xl's pthread_cancel needs it).
 libs=$( (for b in $xen_bins; do ldd "$XEN_LIBEXEC/bin/$b"; done
          ldd "$DVM_BUILD/xl-ppr/xl-ppr") |
@@ -106,7 +114,11 @@ for l in $libs /lib/x86_64-linux-gnu/libgcc_s.so.1; do
     cp -L "$l" "$d$l"
 done
 [ -f /etc/xen/xl.conf ] && cp /etc/xen/xl.conf "$d/etc/xen/"
-cp "$TOP/tests/osstest/lib/dom0.sh" "$d/dvm/lib.sh"
+# The dom0 side of the harness: lib/*.sh but the host's own library.
+mkdir -p "$d/dvm/lib"
+for l in "$TOP"/tests/osstest/lib/*.sh; do
+    [ "$(basename "$l")" = host.sh ] || cp "$l" "$d/dvm/lib/"
+done
 for j in "$TOP"/tests/osstest/jobs/*/dom0.sh; do
     [ -e "$j" ] || continue
     cp "$j" "$d/dvm/jobs/$(basename "$(dirname "$j")").sh"

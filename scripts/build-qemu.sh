@@ -10,7 +10,8 @@ set -euo pipefail
 
 out=$DVM_BUILD/qemu
 mkdir -p "$out"
-key=$(hash_inputs Config.mk scripts/build-qemu.sh scripts/lib.sh qemu/patches)
+key=$(hash_inputs pin:QEMU_DEB_VERSION pin:QEMU_ORIG_TARBALL pin:QEMU_ORIG_SHA256 \
+      scripts/build-qemu.sh scripts/lib.sh qemu/patches)
 cache=$DVM_CACHE/qemu/$key
 if [ -x "$cache/qemu-system-x86_64" ]; then
     cp "$cache/qemu-system-x86_64" "$out/"

@@ -27,7 +27,8 @@ if [ "$flavour" = stock ]; then
 fi
 [ "$flavour" = fork ] || die "unknown flavour '$flavour' (fork|stock)"
 
-key=$(hash_inputs Config.mk scripts/build-xen.sh scripts/lib.sh abi \
+key=$(hash_inputs pin:XEN_DEB_VERSION pin:XEN_HV_PKG pin:XEN_HV_CONFIG \
+      scripts/build-xen.sh scripts/lib.sh abi \
       xen/patches xen/overlay xen/kconfig ppr/ppr_core.c ppr/ppr_core.h \
       ppr/ppr_platform.h pageone/pageone_core.c pageone/pageone_core.h \
       pageone/pageone_platform.h)

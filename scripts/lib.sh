@@ -22,12 +22,17 @@ unset line name value
 log() { printf '[dvm] %s\n' "$*" >&2; }
 die() { printf '[dvm] error: %s\n' "$*" >&2; exit 1; }
 
-# hash_inputs PATH...: a stable sha256 over names and contents of files
-# and directories given relative to $TOP.
+# hash_inputs PATH|pin:VAR...: a stable sha256 over names and contents of
+# files and directories given relative to $TOP, and over the values of the
+# Config.mk pins named pin:VAR (so that a change to one pin rebuilds only
+# what uses it).
 hash_inputs() (
     cd "$TOP" || exit 1
     for p in "$@"; do
-        if [ -d "$p" ]; then
+        if [ "${p#pin:}" != "$p" ]; then
+            v=${p#pin:}
+            printf '%s=%s\n' "$v" "${!v}"
+        elif [ -d "$p" ]; then
             (cd "$p" && find . -type f ! -name '*.o' | LC_ALL=C sort | \
                  while read -r f; do printf '%s %s\n' "$p/$f" \
                      "$(sha256sum < "$f" | cut -d' ' -f1)"; done)

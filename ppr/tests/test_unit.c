@@ -19,7 +19,7 @@ _Static_assert(__builtin_offsetof(struct xen_ppr_get_stats, stats) == 16,
                "get_stats.stats");
 _Static_assert(sizeof(struct xen_ppr_stats) == 21 * 8, "stats");
 _Static_assert(sizeof(struct xen_ppr_policy) == 24, "policy");
-_Static_assert(__HYPERVISOR_ppr_op == 43 && XEN_PPROP_query == 0 &&
+_Static_assert(__HYPERVISOR_ppr_op == 62 && XEN_PPROP_query == 0 &&
                XEN_PPROP_register == 1 && XEN_PPROP_unregister == 2 &&
                XEN_PPROP_get_stats == 3, "op numbers");
 _Static_assert(XEN_PPR_INUSE == 0 && XEN_PPR_FREE == 1 &&

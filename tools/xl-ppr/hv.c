@@ -1,6 +1,6 @@
 /*
- * xl-ppr: the hypervisor interfaces.  ppr_op (hypercall 43) and
- * pageone_op (44) go through libxencall, with the argument and any
+ * xl-ppr: the hypervisor interfaces.  ppr_op and pageone_op (their
+ * numbers come from abi/) go through libxencall, with the argument and any
  * buffer it points to in one hypercall-safe page.
  */
 
@@ -169,10 +169,6 @@ int xl_ppr_hv_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h)
 }
 
 /* ------------------------------------------------------------ PageONE */
-
-#ifndef __HYPERVISOR_pageone_op
-#define __HYPERVISOR_pageone_op 44      /* xen/patches/0021 */
-#endif
 
 static int pageone_op(struct xl_ppr_hv *hv, unsigned int cmd)
 {

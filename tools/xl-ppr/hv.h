@@ -31,7 +31,7 @@ int xl_ppr_hv_set_pressure(struct xl_ppr_hv *hv,
 /* Fill H; -ENOSYS (h->ppr == XL_PPR_ABSENT) when Xen has no ppr_op. */
 int xl_ppr_hv_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h);
 
-/* PageONE (pageone_op, hypercall 44). */
+/* PageONE (pageone_op, abi/pageone.h). */
 void xl_ppr_dedup_probe(struct xl_ppr_hv *hv, struct xl_ppr_host *h);
 int xl_ppr_dedup_get(struct xl_ppr_hv *hv, domid_t domid,
                      struct xl_ppr_dedup *d);

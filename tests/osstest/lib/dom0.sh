@@ -49,7 +49,9 @@ xen_free_pages() {
 
 # guest_cfg NAME MEM_MIB RUN [EXTRA_XL_LINES]: write /tmp/NAME.cfg for a
 # PVH guest running our guest kernel with workload RUN.  $GUEST_ARGS, if
-# set, is appended to the guest kernel command line (e.g. "dvm.mib=64").
+# set, is appended to the guest kernel command line (e.g. "dvm.mib=64");
+# $GUEST_VCPUS (default 1) is its number of vCPUs, $GUEST_INITRD its
+# initramfs (default the guest initramfs).
 # tsc_mode native: QEMU's qemu64 has no invariant TSC, so Xen would
 # otherwise intercept every RDTSC (each clock read of the guest); guests
 # under QEMU's nested SVM were seen to triple-fault on resuming from such
@@ -59,9 +61,9 @@ guest_cfg() {
 name = "$1"
 type = "pvh"
 kernel = "$DVM_GUEST_KERNEL"
-ramdisk = "$DVM_GUEST_INITRD"
+ramdisk = "${GUEST_INITRD:-$DVM_GUEST_INITRD}"
 memory = $2
-vcpus = 1
+vcpus = ${GUEST_VCPUS:-1}
 extra = "console=hvc0 dvm.run=$3${GUEST_ARGS:+ $GUEST_ARGS}"
 on_poweroff = "destroy"
 on_reboot = "destroy"
@@ -116,6 +118,8 @@ guest_tail() {
 guest_died() {
     guest_tail "$1"
     xl dmesg | grep -E -i 'triple fault|crash' | tail -n 4
+    # What xl's monitor of the domain saw (a shutdown reason and its action).
+    [ -f "/var/log/xen/xl-$1.log" ] && tail -n 30 "/var/log/xen/xl-$1.log" | sed "s/^/[xl $1] /"
     fail "guest $1 ended ($(guest_state "$1")) without '$2' on its console"
 }
 
@@ -180,6 +184,15 @@ settle_free_pages() {
     echo "$cur"
 }
 
+# xen_census: what Xen keeps once grown, a page at a time, for dom0 (the
+# usual "lost" page of a leak check): dom0's grant table and maptrack
+# frames, from the 'g' debug key.  One line: "d0 grant N maptrack M".
+xen_census() {
+    xl debug-keys g
+    xl dmesg | grep -A1 'grant-table for remote d0 ' | tail -n 1 |
+        sed -n 's/.* \([0-9]*\) frames (.*), \([0-9]*\) maptrack frames.*/d0 grant \1 maptrack \2/p'
+}
+
 # dom0_pin MASK: run the dom0 processes that map guest memory (xenstored,
 # xenconsoled, the calling shell and the xl it starts) on the dom0 vCPUs
 # in MASK.
@@ -224,4 +237,18 @@ leak_warmup() {
     [ $exact -ge 2 ] ||
         { fail "no two warm-up lifecycles in a row gave back what they took (deltas:$deltas)"; return 1; }
     echo "$after" > /tmp/leak-base
+    xen_census > /tmp/leak-census
+    info "after the warm-up: $(cat /tmp/leak-census)"
+}
+
+# leak_check BEFORE WHAT: Xen's free pages are back to BEFORE, to the
+# page; on a mismatch, also what dom0's grant tables grew by since the
+# warm-up (the one-off growth a warm-up of the wrong shape misses).
+leak_check() {
+    local after
+    after=$(settle_free_pages)
+    info "free pages after $2: $after (before $1, delta $((after - $1)))"
+    [ "$after" -eq "$1" ] && return 0
+    info "dom0's grant tables: $(cat /tmp/leak-census 2>/dev/null) after the warm-up, $(xen_census) now"
+    fail "Xen lost $(($1 - after)) pages across $2"
 }

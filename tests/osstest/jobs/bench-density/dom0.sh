@@ -18,7 +18,7 @@
 #   BENCH-DENSITY-STOP n=N reason=WHY
 #   BENCH-DENSITY-RESULT fit=N failed=N triple_faults=N reason=WHY
 #   BENCH-INFO <xl-ppr info line>   (Xen's totals: CPU time per engine)
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 # Each step runs in a subshell: the number of guests started is kept in
 # /tmp/density-n, the guests lost to a triple fault in /tmp/density-lost.

@@ -2,7 +2,7 @@
 # on, one at a time, each running `dvm-ppr bench` for SECS seconds.  Each
 # result line is printed as BENCH-PPR-OVERHEAD ppr=off|on ... for the host
 # to collect; the ratio is the host's business.
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 ROUNDS=3
 SECS=30

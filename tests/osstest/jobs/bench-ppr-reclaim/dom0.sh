@@ -5,7 +5,7 @@
 #   BENCH-RECLAIM-BASE mode=M free=PAGES freed_pages=N
 #   BENCH-RECLAIM-SAMPLE mode=M t_ms=T free=PAGES
 # scripts/bench.sh turns them into the report's rows and plot.
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 # one MODE WORKLOAD ALLOCATED_MARKER FREED_MARKER
 one() {

@@ -1,6 +1,6 @@
 # dom0 side of the demo.  Lines starting with "DEMO:" are what `dvm demo`
 # shows the user.
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 demo() {
     sed 's/^/DEMO: /'

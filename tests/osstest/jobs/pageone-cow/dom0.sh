@@ -1,5 +1,5 @@
 # dom0 side of pageone-cow.
-. /dvm/jobs/pageone-lib.sh
+. /dvm/lib/pageone.sh
 
 FILL_MIB=32
 FILL=$((FILL_MIB * 256))

@@ -1,6 +1,6 @@
 # dom0 side of pageone-idle-only.  Two 1-vCPU guests spinning keep both
 # (emulated) CPUs busy, so the idle vCPUs never run.
-. /dvm/jobs/pageone-lib.sh
+. /dvm/lib/pageone.sh
 
 create() {
     po_guest pou1 128 24 7 4 || return 1

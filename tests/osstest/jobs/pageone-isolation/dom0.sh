@@ -1,5 +1,5 @@
 # dom0 side of pageone-isolation.
-. /dvm/jobs/pageone-lib.sh
+. /dvm/lib/pageone.sh
 
 create() {
     po_guest poi1 128 32 7 || return 1

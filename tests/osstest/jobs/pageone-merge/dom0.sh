@@ -1,5 +1,5 @@
 # dom0 side of pageone-merge.
-. /dvm/jobs/pageone-lib.sh
+. /dvm/lib/pageone.sh
 
 PO_GUESTS="pom1 pom2 pom3 pom4"
 

@@ -1,5 +1,5 @@
 # dom0 side of ppr-fragmented.
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 PERIOD_MS=2000
 

@@ -1,5 +1,5 @@
 # dom0 side of ppr-hostile.
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 # Warm-up lifecycles grow Xen's one-off structures (see leak_warmup).
 warmup() {

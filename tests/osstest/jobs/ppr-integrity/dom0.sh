@@ -1,5 +1,5 @@
 # dom0 side of ppr-integrity.
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 SECS=150
 

@@ -1,6 +1,6 @@
 # dom0 side of ppr-pageone.
-. /dvm/jobs/ppr-lib.sh
-. /dvm/jobs/pageone-lib.sh
+. /dvm/lib/ppr.sh
+. /dvm/lib/pageone.sh
 
 GUESTS="bp1 bp2"
 KEEP=$((32 * 256))

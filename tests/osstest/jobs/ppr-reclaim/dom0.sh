@@ -1,7 +1,7 @@
 # dom0 side of ppr-reclaim (and of ppr-stock, which sets PPR_EXPECT=none).
 # The guest fills KEEP + N MiB, holds, frees N MiB, waits, then re-maps
 # and checks; dom0 measures Xen's free memory around the free.
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 : "${PPR_EXPECT:=reclaim}"
 N_MIB=128

@@ -1,5 +1,5 @@
 # dom0 side of ppr-saverestore.
-. /dvm/jobs/ppr-lib.sh
+. /dvm/lib/ppr.sh
 
 start() {
     GUEST_ARGS="dvm.mib=32 dvm.secs=150" guest_create s1 128 ppr-hold

@@ -159,6 +159,16 @@ static void ppr_page_alloc(struct page *page, unsigned int order)
 	ppr_count(&c);
 }
 
+u64 ppr_count_alloc_reclaimed(void)
+{
+	u64 n = 0;
+	int cpu;
+
+	for_each_possible_cpu(cpu)
+		n += per_cpu_ptr(&ppr_stats, cpu)->alloc_reclaimed;
+	return n;
+}
+
 /* Called by free_pages_prepare() after the last access to the pages. */
 void arch_free_page(struct page *page, int order)
 {

@@ -60,6 +60,9 @@ extern struct mutex ppr_lock;
 /* True while the hypervisor holds our array (written under ppr_lock). */
 extern bool ppr_registered;
 
+/* Allocations that found their page RECLAIMED, on every CPU so far. */
+u64 ppr_count_alloc_reclaimed(void);
+
 /* Register / unregister ppr_arr; caller holds ppr_lock. */
 long ppr_register(void);
 long ppr_unregister(void);

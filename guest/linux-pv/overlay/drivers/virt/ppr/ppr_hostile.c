@@ -25,6 +25,10 @@
  *                  entries past RAM FREE), lie about N pages in it for
  *                  MS ms as "lie" does, check them, register the real
  *                  array again
+ *   ioread N       fill N fresh, unzeroed pages (some of which Xen may
+ *                  have reclaimed) with rep insb from an unclaimed I/O
+ *                  port (Xen emulates the writes: all ones); count the
+ *                  pages that do not read back all ones
  *   unregister     unregister the array
  *   register       register the array again
  *
@@ -486,6 +490,58 @@ static void hostile_badop(void)
 	}
 }
 
+/*
+ * ioread N: N pages fresh from the page allocator, not zeroed, so that
+ * those whose frames Xen reclaimed are still without one; each is filled
+ * by `rep insb` from a port no device claims, which Xen emulates (all
+ * ones).  The emulator writes into the page itself: it must refault it,
+ * and wait for a frame when there is none, so every byte arrives.
+ */
+#define HOSTILE_IO_PORT		0x1234
+
+static void hostile_ioread(unsigned long n)
+{
+	unsigned long i, got = 0, bad = 0, reclaimed;
+	struct page **pages;
+	u64 r0 = ppr_count_alloc_reclaimed();
+	ktime_t t0;
+
+	pages = kvmalloc_array(n, sizeof(*pages), GFP_KERNEL);
+	if (!pages) {
+		result("DVM-PPR-HOSTILE test=ioread error=nomem\n");
+		return;
+	}
+	for (got = 0; got < n; got++) {
+		pages[got] = alloc_page(GFP_KERNEL | __GFP_NOWARN);
+		if (!pages[got])
+			break;
+	}
+	reclaimed = ppr_count_alloc_reclaimed() - r0;
+	t0 = ktime_get();
+	for (i = 0; i < got; i++) {
+		void *va = page_address(pages[i]);
+		unsigned long cnt = PAGE_SIZE;
+		const u64 *w = va;
+		unsigned int k;
+
+		asm volatile ("cld; rep insb"
+			      : "+D" (va), "+c" (cnt)
+			      : "d" (HOSTILE_IO_PORT)
+			      : "memory");
+		for (k = 0; k < PAGE_SIZE / 8; k++)
+			if (READ_ONCE(w[k]) != ~0ULL) {
+				bad++;
+				break;
+			}
+		cond_resched();
+	}
+	result("DVM-PPR-HOSTILE test=ioread pages=%lu reclaimed=%lu bad=%lu ms=%lld\n",
+	       got, reclaimed, bad, ktime_ms_delta(ktime_get(), t0));
+	while (got)
+		__free_page(pages[--got]);
+	kvfree(pages);
+}
+
 static ssize_t hostile_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
@@ -519,6 +575,8 @@ static ssize_t hostile_write(struct file *file, const char __user *ubuf,
 		hostile_badop();
 	} else if (!strcmp(cmd, "huge") && n >= 2) {
 		hostile_huge(a, n >= 3 ? b : 1000);
+	} else if (!strcmp(cmd, "ioread") && n >= 2 && a) {
+		hostile_ioread(a);
 	} else if (!strcmp(cmd, "unregister")) {
 		result("DVM-PPR-HOSTILE test=unregister rc=%ld\n",
 		       ppr_unregister());

@@ -1,18 +1,11 @@
-# Dynamic VM osstest: helpers shared by the pageone-* jobs (functions only,
-# no steps; not a job of its own).  The jobs source it as
-# /dvm/jobs/pageone-lib.sh after lib/dom0.sh.
+# Dynamic VM osstest: dom0 helpers shared by the PageONE jobs (functions
+# only, no steps).  The jobs source it as /dvm/lib/pageone.sh after
+# lib/dom0.sh.
 
-PO_CTL=/tmp/pageone-ctl
+PO_CTL=/usr/sbin/pageone-ctl
 
-# po_tools: take pageone-ctl out of the guest initramfs (it is built with
-# the static guest tools) and check that PageONE is on.
+# po_tools: check that PageONE is on.
 po_tools() {
-    local x=/tmp/po-initrd
-    rm -rf "$x"; mkdir -p "$x"
-    (cd "$x" && zcat "$DVM_GUEST_INITRD" | cpio -id 2>/dev/null)
-    [ -x "$x/bin/pageone-ctl" ] || { fail "no pageone-ctl in the guest initramfs"; return 1; }
-    cp "$x/bin/pageone-ctl" "$PO_CTL"
-    rm -rf "$x"
     "$PO_CTL" info || return 1
     [ $(( $(po_info flags) & 1 )) -eq 1 ] || { fail "PageONE is not enabled"; return 1; }
 }
@@ -73,7 +66,7 @@ po_send() {
     local tty n
     local id
     id=$(po_id "$1") || return 1
-    tty=$("$PO_CTL" xsread "/local/domain/$id/console/tty") ||
+    tty=$(dvm-xsread "/local/domain/$id/console/tty") ||
         { fail "no console tty for $1"; return 1; }
     n=$(( $(cat "/tmp/po-n-$1") + 1 ))
     echo "$n" > "/tmp/po-n-$1"
@@ -174,14 +167,10 @@ po_census() {
 # po_leak NAME...: destroy the guests; Xen's free pages must come back to
 # the count po_warmup recorded, to the page.
 po_leak() {
-    local g before after
+    local g
     for g in "$@"; do xl destroy "$g" 2>/dev/null || true; done
     for g in "$@"; do guest_gone "$g" 120 || return 1; done
-    before=$(cat /tmp/po-free-before)
-    after=$(settle_free_pages)
     "$PO_CTL" info
     po_census
-    info "free pages after destroy: $after (delta $((after - before)))"
-    [ "$after" -eq "$before" ] ||
-        fail "Xen lost $((before - after)) pages across the guests' lifetime"
+    leak_check "$(cat /tmp/po-free-before)" "the guests' lifetime"
 }

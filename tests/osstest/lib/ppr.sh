@@ -1,6 +1,6 @@
 # Dynamic VM osstest: helpers shared by the ppr-* jobs (functions only,
 # no steps; not a job of its own).  The jobs source it as
-# /dvm/jobs/ppr-lib.sh after lib/dom0.sh.
+# /dvm/lib/ppr.sh after lib/dom0.sh.
 
 # now_ms: dom0's uptime in ms.
 now_ms() {

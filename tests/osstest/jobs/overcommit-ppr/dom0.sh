@@ -1,0 +1,96 @@
+# dom0 side of overcommit-ppr.
+. /dvm/lib/pageone.sh
+. /dvm/lib/ppr.sh
+. /dvm/lib/overcommit.sh
+
+KEEP_MIB=16
+CHURN_MIB=160
+IO_PAGES=2048
+
+warmup() {
+    leak_warmup oc_lifecycle
+}
+
+# A 2-vCPU PPR guest keeps 16 MiB and frees 160 MiB, which Xen takes back.
+create() {
+    local n ret0
+    GUEST_VCPUS=2 guest_cfg ocp 256 "pageone dvm.po_mib=$KEEP_MIB dvm.po_seed=31"
+    xl create "/tmp/ocp.cfg" || { fail "xl create ocp"; return 1; }
+    echo 0 > /tmp/po-n-ocp
+    guest_wait ocp 'DVM-PO-FILLED' 400 || return 1
+    ret0=$(ppr_host_field ppr_frames_returned)
+    n=$(po_send ocp "churn $CHURN_MIB 41") || return 1
+    guest_wait ocp "DVM-PO-CHURNED n=$n( |\$)" 300 >/dev/null || return 1
+    wait_returned "$ret0" $((CHURN_MIB * 256 * 9 / 10)) 60 || return 1
+    # No more reclaim from here on: once the reserve is gone, no frame
+    # comes back until the hog goes, and every touch that needs one waits.
+    xl-ppr policy ocp --reclaim off
+}
+
+# wait_returned BASE PAGES TIMEOUT: Xen's frames_returned rose by PAGES.
+wait_returned() {
+    local t=0 r
+    while :; do
+        r=$(( $(ppr_host_field ppr_frames_returned) - $1 ))
+        [ $r -ge "$2" ] && break
+        [ $t -lt "$3" ] || { fail "Xen took back only $r pages of $2 in $3 s"; return 1; }
+        sleep 1; t=$((t + 1))
+    done
+    info "Xen took back $r pages in ${t}s"
+}
+
+hog() {
+    oc_hog ochog 8 || return 1
+    mp_show
+}
+
+# The guest takes its memory again (in a child process) and, once that
+# waits, the test kernel fills fresh pages by emulated string I/O on the
+# other vCPU: that waits too.
+retouch() {
+    local n1 n2
+    n1=$(po_send ocp "bgalloc $CHURN_MIB 43") || return 1
+    oc_wait_waiting 1 300 || return 1
+    n2=$(po_send ocp "ioread $IO_PAGES") || return 1
+    echo "$n1 $n2" > /tmp/oc-n
+    oc_wait_waiting 2 120 || return 1
+    sleep 10
+    oc_alive ocp || return 1
+    mp_show
+    ! grep -q "DVM-PO-BGALLOC n=$n1 " "$(guest_log ocp)" ||
+        fail "the guest took its memory back with no frames to give it"
+    ! grep -q "DVM-PO-IOREAD n=$n2 " "$(guest_log ocp)" ||
+        fail "the emulated I/O completed with no frames to write into"
+}
+
+release() {
+    local n1 n2 line
+    read -r n1 n2 < /tmp/oc-n
+    xl destroy ochog
+    guest_wait ocp "DVM-PO-BGALLOC n=$n1 " 300 || return 1
+    guest_wait ocp "DVM-PO-BGALLOC n=$n1 result=pass" 1 >/dev/null || return 1
+    line=$(guest_wait ocp "DVM-PO-IOREAD n=$n2 " 300) || return 1
+    info "$line"
+    mp_show
+    info "vCPUs waited $(mp mem_waits_refault) times for a refault, $(mp mem_wait_total_ms) ms in all, the longest $(mp mem_wait_longest_ms) ms; reserve frames used $(mp mem_reserve_used)"
+    [ "$(mp mem_waits_refault)" -ge 2 ] || fail "the refault and the emulated I/O did not both wait"
+    [ "$(po_kv "$line" bad)" = 0 ] ||
+        fail "emulated string I/O lost data: $line"
+    [ "$(po_kv "$line" pages)" = $IO_PAGES ] && [ "$(po_kv "$line" reclaimed)" -gt 0 ] ||
+        fail "the I/O did not go into reclaimed pages: $line"
+    po_verify ocp
+}
+
+leak() {
+    xl-ppr policy ocp --reclaim on
+    xl destroy ocp
+    guest_gone ocp 120 || return 1
+    leak_check "$(cat /tmp/leak-base)" "the guests' lifetime"
+}
+
+step warmup 900 warmup
+step create 600 create
+step hog 300 hog
+step retouch 500 retouch
+step release 600 release
+step leak 400 leak
