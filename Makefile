@@ -27,7 +27,9 @@ qemu: fetch
 	scripts/build-qemu.sh
 
 xen: fetch
+	scripts/check-queue.sh
 	scripts/build-xen.sh fork
+	scripts/build-xen.sh release
 	scripts/build-xen.sh stock
 
 guest-kernel: fetch

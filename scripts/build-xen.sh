@@ -1,10 +1,12 @@
 #!/usr/bin/env bash
-# Dynamic VM: produce the hypervisor image for FLAVOUR (fork | stock).
-#   stock: Debian's binary xen.gz, unchanged.
-#   fork:  Debian's source package + xen/patches/series (zero fuzz) +
-#          xen/overlay/ + Debian's .config with xen/kconfig/*.config.
-# Output: $DVM_BUILD/xen-<flavour>/{xen.gz,config}.  The fork build is
-# cached in $DVM_CACHE/xen-fork/<hash of inputs>/.
+# Dynamic VM: produce the hypervisor image for FLAVOUR (fork|release|stock).
+#   stock:   Debian's binary xen.gz, unchanged.
+#   release: Debian's source package + xen/patches/series (zero fuzz) +
+#            xen/overlay/ + Debian's .config with xen/kconfig/*.config.
+#   fork:    the release build with the test interfaces on
+#            (xen/kconfig/test/*.config): what the tests boot.
+# Output: $DVM_BUILD/xen-<flavour>/{xen.gz,config}.  Builds are cached in
+# $DVM_CACHE/xen-<flavour>/<hash of inputs>/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
@@ -25,17 +27,22 @@ if [ "$flavour" = stock ]; then
     log "stock hypervisor: $out/xen.gz"
     exit 0
 fi
-[ "$flavour" = fork ] || die "unknown flavour '$flavour' (fork|stock)"
+case $flavour in
+fork)    fragments=("$TOP"/xen/kconfig/*.config "$TOP"/xen/kconfig/test/*.config) ;;
+release) fragments=("$TOP"/xen/kconfig/*.config) ;;
+*)       die "unknown flavour '$flavour' (fork|release|stock)" ;;
+esac
 
 key=$(hash_inputs pin:XEN_DEB_VERSION pin:XEN_HV_PKG pin:XEN_HV_CONFIG \
       scripts/build-xen.sh scripts/lib.sh abi \
       xen/patches xen/overlay xen/kconfig ppr/ppr_core.c ppr/ppr_core.h \
       ppr/ppr_platform.h pageone/pageone_core.c pageone/pageone_core.h \
       pageone/pageone_platform.h)
-cache=$DVM_CACHE/xen-fork/$key
+key=$key-$flavour
+cache=$DVM_CACHE/xen-$flavour/$key
 if [ -f "$cache/xen.gz" ]; then
     cp "$cache/xen.gz" "$cache/config" "$out/"
-    log "fork hypervisor: cached ($key)"
+    log "$flavour hypervisor: cached ($key)"
     exit 0
 fi
 
@@ -60,14 +67,17 @@ if [ -f "$TOP/pageone/pageone_core.c" ]; then
 fi
 
 cp "$stockdir/$XEN_HV_CONFIG" "$src/xen/.config"
-cat "$TOP"/xen/kconfig/*.config >> "$src/xen/.config"
+cat "${fragments[@]}" >> "$src/xen/.config"
 make -s -C "$src/xen" olddefconfig >/dev/null
-for opt in $(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "$TOP"/xen/kconfig/*.config); do
-    want=$(grep -h "^$opt=" "$TOP"/xen/kconfig/*.config | tail -n1)
+for opt in $(sed -n 's/^\(CONFIG_[A-Z0-9_]*\)=.*/\1/p' "${fragments[@]}"); do
+    want=$(grep -h "^$opt=" "${fragments[@]}" | tail -n1)
     grep -qx "$want" "$src/xen/.config" || die "Kconfig: $want did not stick"
 done
+if [ "$flavour" = release ] && grep -q '^CONFIG_DVM_TESTING=y' "$src/xen/.config"; then
+    die "Kconfig: a release build has CONFIG_DVM_TESTING"
+fi
 
-log "building the fork hypervisor (make -j$JOBS, a few minutes)"
+log "building the $flavour hypervisor (make -j$JOBS, a few minutes)"
 if ! make -C "$src/xen" -j"$JOBS" \
         EXTRA_CFLAGS_XEN_CORE="-ffile-prefix-map=$src=." \
         > "$out/build.log" 2>&1; then
@@ -79,4 +89,4 @@ cp "$src/xen/xen.gz" "$cache/xen.gz"
 cp "$src/xen/.config" "$cache/config"
 cp "$src/xen/xen-syms" "$cache/xen-syms" 2>/dev/null || true
 cp "$cache/xen.gz" "$cache/config" "$out/"
-log "fork hypervisor: $out/xen.gz ($key)"
+log "$flavour hypervisor: $out/xen.gz ($key)"

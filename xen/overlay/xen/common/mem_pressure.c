@@ -33,6 +33,7 @@
 #include <xen/list.h>
 #include <xen/mem_pressure.h>
 #include <xen/mm.h>
+#include <xen/pageone.h>
 #include <xen/param.h>
 #include <xen/ppr.h>
 #include <xen/sched.h>
@@ -40,6 +41,7 @@
 #include <xen/tasklet.h>
 #include <xen/time.h>
 #include <xen/timer.h>
+#include <xen/xmalloc.h>
 #include <public/ppr.h>
 
 /* Re-check of waiters: memory waits, and waits on max_pages. */
@@ -230,6 +232,11 @@ void mem_pressure_note(unsigned long avail)
     ppr_pressure(avail < read_atomic(&mem_wmark.low));
 }
 
+bool mem_idle_work(void)
+{
+    return ppr_idle_scan() || pageone_idle_scan();
+}
+
 void mem_wait_domain_kill(struct domain *d)
 {
     struct vcpu *v;
@@ -313,6 +320,8 @@ void mem_pressure_dump(void)
            p.waits[XEN_MEMW_REFAULT], p.waits[XEN_MEMW_LIMIT],
            p.wait_ns / 1000, p.wait_max_ns / 1000, p.refused,
            p.reserve_used);
+    /* What Xen's own heap users hold: growth a leak check must not count. */
+    printk("Xen heap: xmalloc pool %lu pages\n", xmalloc_pool_pages());
 
     spin_lock(&mem_wait_lock);
     list_for_each_entry ( v, &mem_waiters, mem_wait_list )

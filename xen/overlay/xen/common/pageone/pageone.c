@@ -19,6 +19,20 @@
  *    group (default: its own group); zero pages merge everywhere;
  *  - pageone_op (public/pageone.h) for policy and stats, keyhandler 'j'.
  *
+ * The audit sub-op and the 'j' key's census of leftovers are test
+ * interfaces, in pageone_audit.c (CONFIG_DVM_TESTING).
+ *
+ * Locking:
+ *  - po_lock (spinlock): attach, detach, policy and share groups; a
+ *    domain's range (pd->cur) only changes under it;
+ *  - po_zero_lock (spinlock): the zero frame's identity (mfn, handle);
+ *  - the engine's page try-locks: the engine never waits for one;
+ *  - p2m and sharing locks: taken inside the merge op, in the order of the
+ *    unshare path (gfn, then page lock);
+ *  - po_rcu: the engine's read-side sections and deferred frees, and the
+ *    per-domain state read by the COW notification.
+ * LOCKING_* are the checks for ASSERT()s at function entry.
+ *
  * See docs/pageone-xen.md.
  */
 
@@ -32,25 +46,25 @@
 #include <xen/keyhandler.h>
 #include <xen/rcupdate.h>
 #include <xen/softirq.h>
-#include <xen/sort.h>
 #include <xen/spinlock.h>
 #include <xen/timer.h>
 #include <xen/vmap.h>
 #include <xen/xmalloc.h>
 #include <xen/mem_pressure.h>
 #include <xen/pageone.h>
+#include <xsm/xsm.h>
 #include <asm/p2m.h>
 #include <asm/paging.h>
 #include <asm/mem_sharing.h>
 #include <public/pageone.h>
 
 #include "pageone_core.h"
+#include "private.h"
 
 #define PO_TICK_NS          MILLISECS(100)  /* housekeeping / budget tick */
 #define PO_IDLE_BUDGET      256U            /* pages per idle-loop call */
 #define PO_MAX_GROUPS       64U
 #define PO_OWN_GROUP        0x80000000U     /* | domid: a domain alone */
-#define PO_AUDIT_MAX_PAGES  (1UL << 20)
 /*
  * Sharers per zero frame.  mem_sharing keeps a frame's sharers in a hash of
  * 256 buckets and walks one under the frame's lock on every break: one
@@ -154,6 +168,7 @@ struct po_group_slot {
 static bool __read_mostly po_enabled;
 static struct pageone po_engine;
 static DEFINE_SPINLOCK(po_lock);        /* attach/detach/policy/groups */
+#define LOCKING_po_lock (spin_is_locked(&po_lock))
 static struct po_group_slot po_groups[PO_MAX_GROUPS];
 static unsigned int po_nr_domains;
 static unsigned long po_meta_bytes;
@@ -187,22 +202,17 @@ static const uint8_t __aligned(PAGE_SIZE) po_zeros[PAGE_SIZE];
 
 /* ---- engine ops ------------------------------------------------------ */
 
-/* Engine heap blocks alive: back to the boot count once no domain is in. */
-static atomic_t po_blocks;
-
 static void *cf_check po_zalloc(void *ctx, unsigned long size)
 {
     void *p = _xzalloc(size, 64);
 
-    if ( p )
-        atomic_inc(&po_blocks);
+    pageone_count_block(p, 1);
     return p;
 }
 
 static void cf_check po_free(void *ctx, void *p)
 {
-    if ( p )
-        atomic_dec(&po_blocks);
+    pageone_count_block(p, -1);
     xfree(p);
 }
 
@@ -465,10 +475,11 @@ static const struct pageone_ops po_ops = {
 
 /* ---- domains --------------------------------------------------------- */
 
-/* po_lock held. */
 static struct pageone_group *po_group_get(unsigned int id)
 {
     unsigned int i, free = PO_MAX_GROUPS;
+
+    ASSERT(LOCKING_po_lock);
 
     for ( i = 0; i < PO_MAX_GROUPS; i++ )
     {
@@ -496,10 +507,11 @@ static void cf_check po_range_release(struct pageone_range *r)
     xfree(pr);
 }
 
-/* po_lock held. */
 static struct pageone_domain *po_domain_get(struct domain *d)
 {
     struct pageone_domain *pd = d->pageone;
+
+    ASSERT(LOCKING_po_lock);
 
     if ( pd || d->is_dying )
         return pd;
@@ -515,10 +527,11 @@ static struct pageone_domain *po_domain_get(struct domain *d)
     return pd;
 }
 
-/* po_lock held. */
 static void po_range_detach(struct pageone_domain *pd)
 {
     struct po_range *pr = pd->cur;
+
+    ASSERT(LOCKING_po_lock);
 
     if ( !pr )
         return;
@@ -530,7 +543,6 @@ static void po_range_detach(struct pageone_domain *pd)
     pageone_range_remove(&po_engine, &pr->r);
 }
 
-/* po_lock held. */
 static int po_range_attach(struct pageone_domain *pd)
 {
     struct domain *d = pd->d;
@@ -538,6 +550,8 @@ static int po_range_attach(struct pageone_domain *pd)
     struct po_range *pr;
     unsigned long nr;
     int rc;
+
+    ASSERT(LOCKING_po_lock);
 
     if ( pd->cur || pd->unsupported || !pd->dedup || d->is_dying )
         return 0;
@@ -753,13 +767,15 @@ static void po_info_fill(struct xen_pageone_info *info)
     po_stats_fill(&info->stats, NULL);
 }
 
-/* po_lock held (pd->cur stable). */
+/* pd->cur is stable under po_lock. */
 static void po_domain_fill(struct pageone_domain *pd,
                            struct xen_pageone_domain *o)
 {
     struct po_range *pr = pd->cur;
     struct domain *d = pd->d;
     unsigned long i;
+
+    ASSERT(LOCKING_po_lock);
 
     o->flags = (pd->dedup ? XEN_PAGEONE_D_DEDUP : 0) |
                (pr ? XEN_PAGEONE_D_ATTACHED : 0);
@@ -801,16 +817,25 @@ static int po_domain_op(unsigned int cmd, struct xen_pageone_domain *o)
     struct domain *d;
     int rc = 0;
 
+    d = rcu_lock_domain_by_id(o->domid);
+    if ( !d )
+        return -ESRCH;
+
+    if ( xsm_pageone_op(XSM_PRIV, d, cmd) )
+    {
+        rcu_unlock_domain(d);
+        return -EPERM;
+    }
+
     if ( o->pad || (cmd == XEN_PAGEONE_OP_domain_set &&
                     ((o->mask & ~(XEN_PAGEONE_DSET_DEDUP |
                                   XEN_PAGEONE_DSET_GROUP)) ||
                      ((o->mask & XEN_PAGEONE_DSET_GROUP) &&
                       o->group >= PO_OWN_GROUP))) )
+    {
+        rcu_unlock_domain(d);
         return -EINVAL;
-
-    d = rcu_lock_domain_by_id(o->domid);
-    if ( !d )
-        return -ESRCH;
+    }
 
     spin_lock(&po_lock);
     pd = po_domain_get(d);
@@ -887,173 +912,16 @@ static int po_set(const struct xen_pageone_set *s)
     return 0;
 }
 
-/* ---- audit: an independent duplicate count --------------------------- */
-
-struct po_audit_ent {
-    uint64_t hash;          /* 0: all-zero page */
-    uint64_t mfn_dom;       /* mfn << 8 | index of the domain */
-};
-
-static int cf_check po_cmp_hash(const void *a, const void *b)
-{
-    const struct po_audit_ent *x = a, *y = b;
-
-    return x->hash < y->hash ? -1 : x->hash > y->hash;
-}
-
-static int cf_check po_cmp_mfn(const void *a, const void *b)
-{
-    const struct po_audit_ent *x = a, *y = b;
-
-    return x->mfn_dom < y->mfn_dom ? -1 : x->mfn_dom > y->mfn_dom;
-}
-
-static void cf_check po_swap_ent(void *a, void *b, size_t size)
-{
-    struct po_audit_ent t = *(struct po_audit_ent *)a;
-
-    *(struct po_audit_ent *)a = *(struct po_audit_ent *)b;
-    *(struct po_audit_ent *)b = t;
-}
-
-/* Not the engine's hash: word-wise multiply-rotate, 0 reserved for zero. */
-static uint64_t po_audit_hash(const void *va)
-{
-    const uint64_t *w = va;
-    uint64_t h = 0x736f6d6570736575ULL, any = 0;
-    unsigned int i;
-
-    for ( i = 0; i < PAGE_SIZE / 8; i++ )
-    {
-        any |= w[i];
-        h = ((h ^ w[i]) * 0x9e3779b97f4a7c15ULL);
-        h = (h << 31) | (h >> 33);
-    }
-
-    return any ? (h | 1) : 0;
-}
-
-static int po_audit(struct xen_pageone_audit *a)
-{
-    struct domain *doms[XEN_PAGEONE_AUDIT_MAX_DOMS] = {};
-    struct po_audit_ent *ent;
-    unsigned long n = 0, i, j, max = 0;
-    unsigned int k;
-    int rc = 0;
-
-    if ( !a->nr_doms || a->nr_doms > XEN_PAGEONE_AUDIT_MAX_DOMS || a->pad )
-        return -EINVAL;
-
-    for ( k = 0; k < a->nr_doms; k++ )
-    {
-        doms[k] = rcu_lock_domain_by_id(a->domids[k]);
-        if ( !doms[k] )
-        {
-            rc = -ESRCH;
-            goto out;
-        }
-        if ( !is_hvm_domain(doms[k]) || doms[k]->is_dying )
-        {
-            rc = -EINVAL;
-            goto out;
-        }
-        max += min_t(unsigned long,
-                     p2m_get_hostp2m(doms[k])->max_mapped_pfn + 1,
-                     doms[k]->max_pages);
-    }
-    if ( max > PO_AUDIT_MAX_PAGES )
-    {
-        rc = -E2BIG;
-        goto out;
-    }
-
-    ent = vmalloc(max * sizeof(*ent) + 1);
-    if ( !ent )
-    {
-        rc = -ENOMEM;
-        goto out;
-    }
-
-    memset(&a->pages, 0,
-           sizeof(*a) - offsetof(struct xen_pageone_audit, pages));
-    for ( k = 0; k < a->nr_doms; k++ )
-    {
-        struct domain *d = doms[k];
-        unsigned long nr = min_t(unsigned long,
-                                 p2m_get_hostp2m(d)->max_mapped_pfn + 1,
-                                 d->max_pages);
-
-        for ( i = 0; i < nr && n < max; i++ )
-        {
-            struct page_info *pg;
-            p2m_type_t t;
-            mfn_t mfn;
-            const void *va;
-
-            if ( !(i & 1023) )
-                process_pending_softirqs();
-
-            mfn = get_gfn_query_unlocked(d, i, &t);
-            if ( (t != p2m_ram_rw && !p2m_is_shared(t)) || !mfn_valid(mfn) )
-                continue;
-            pg = mfn_to_page(mfn);
-            if ( !get_page(pg, p2m_is_shared(t) ? dom_cow : d) )
-                continue;
-            va = map_domain_page(mfn);
-            ent[n].hash = po_audit_hash(va);
-            unmap_domain_page(va);
-            put_page(pg);
-            ent[n].mfn_dom = (mfn_x(mfn) << 8) | k;
-            if ( !ent[n].hash )
-                a->zero_pages++;
-            if ( p2m_is_shared(t) )
-                a->shared_gfns++;
-            n++;
-        }
-    }
-    a->pages = n;
-
-    sort(ent, n, sizeof(*ent), po_cmp_hash, po_swap_ent);
-    for ( i = 0; i < n; i++ )
-        if ( !i || ent[i].hash != ent[i - 1].hash )
-            a->distinct++;
-    a->mergeable = n - a->distinct;
-
-    process_pending_softirqs();
-    sort(ent, n, sizeof(*ent), po_cmp_mfn, po_swap_ent);
-    for ( i = 0; i < n; i = j )
-    {
-        bool multi = false;
-
-        for ( j = i + 1; j < n && (ent[j].mfn_dom >> 8) ==
-                                  (ent[i].mfn_dom >> 8); j++ )
-            if ( (ent[j].mfn_dom & 0xff) != (ent[i].mfn_dom & 0xff) )
-                multi = true;
-        a->frames++;
-        if ( !multi )
-            continue;
-        if ( ent[i].hash )
-            a->cross_nonzero += j - i;
-        else
-            a->cross_zero += j - i;
-    }
-
-    vfree(ent);
-
- out:
-    for ( k = 0; k < a->nr_doms; k++ )
-        if ( doms[k] )
-            rcu_unlock_domain(doms[k]);
-    return rc;
-}
-
 /* ---- hypercall ------------------------------------------------------- */
 
 long do_pageone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     int rc;
 
-    if ( !is_control_domain(current->domain) )
+    /* A domain's state is checked against that domain (po_domain_op()). */
+    if ( cmd != XEN_PAGEONE_OP_domain_get &&
+         cmd != XEN_PAGEONE_OP_domain_set &&
+         xsm_pageone_op(XSM_PRIV, NULL, cmd) )
         return -EPERM;
 
     if ( cmd == XEN_PAGEONE_OP_info )
@@ -1093,16 +961,8 @@ long do_pageone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     }
 
     case XEN_PAGEONE_OP_audit:
-    {
-        struct xen_pageone_audit a;
-
-        if ( copy_from_guest(&a, arg, 1) )
-            return -EFAULT;
-        rc = po_audit(&a);
-        if ( !rc && copy_to_guest(arg, &a, 1) )
-            rc = -EFAULT;
+        rc = pageone_audit_op(arg);
         break;
-    }
 
     default:
         rc = -EINVAL;
@@ -1124,56 +984,6 @@ static void po_dump_stats(const char *who, const struct xen_pageone_stats *s)
            "zero-pages %lu frames-saved %ld\n",
            who, s->candidates, s->shared_frames, s->pages_shared,
            s->zero_pages, (long)s->frames_saved);
-}
-
-/*
- * Frames owned by dom_cow (mem_sharing's shared frames) that are still
- * referenced: live ones have sharing state, the rest are on their way
- * out or leaked.  With no domain merged, both counts should be 0.
- */
-static void po_dump_cow_frames(void)
-{
-    unsigned long mfn, live = 0, other = 0, shown = 0;
-
-    for ( mfn = 0; mfn < max_page; mfn++ )
-    {
-        const struct page_info *pg;
-
-        if ( !(mfn & 0xffff) )
-            process_pending_softirqs();
-        if ( !mfn_valid(_mfn(mfn)) )
-            continue;
-        pg = mfn_to_page(_mfn(mfn));
-        if ( page_get_owner(pg) != dom_cow ||
-             !(pg->count_info & PGC_count_mask) )
-            continue;
-        if ( (pg->u.inuse.type_info & PGT_type_mask) == PGT_shared_page &&
-             pg->sharing )
-            live++;
-        else
-            other++;
-        /* With no domain merged, any frame here is a leftover. */
-        if ( !po_nr_domains && shown++ < 4 )
-            printk("PageONE: dom_cow mfn %lx count_info %lx type_info %lx "
-                   "sharing %p\n", mfn, pg->count_info,
-                   pg->u.inuse.type_info, pg->sharing);
-    }
-    printk("PageONE: dom_cow frames: %lu shared, %lu other; engine blocks "
-           "%d\n", live, other, atomic_read(&po_blocks));
-}
-
-/* Domains on their way out still hold their shared gfns. */
-static void po_dump_dying(void)
-{
-    struct domain *d;
-
-    rcu_read_lock(&domlist_read_lock);
-    for_each_domain ( d )
-        if ( d->is_dying )
-            printk("PageONE: %pd dying (%d): tot_pages %u shr_pages %d "
-                   "refcnt %d\n", d, d->is_dying, domain_tot_pages(d),
-                   atomic_read(&d->shr_pages), atomic_read(&d->refcnt));
-    rcu_read_unlock(&domlist_read_lock);
 }
 
 static void cf_check po_dump(unsigned char key)
@@ -1217,8 +1027,7 @@ static void cf_check po_dump(unsigned char key)
                o.tot_pages);
     }
     rcu_read_unlock(&domlist_read_lock);
-    po_dump_dying();
-    po_dump_cow_frames();
+    pageone_census(po_nr_domains);
 }
 
 static int __init cf_check pageone_init_xen(void)

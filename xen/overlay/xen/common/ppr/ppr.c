@@ -20,8 +20,8 @@
  *  - populate_physmap() reclaims synchronously before it fails, when the
  *    heap is really short, for at most PPR_SYNC_NS.
  * A vCPU that finds no frame for a refault waits in mem_pressure.c.
- * The p2m side (unmap, flush, free, restore, refault) is in
- * arch/x86/mm/p2m-ppr.c.
+ * The architecture's side (the core's unmap, flush, free and restore, and
+ * the refault) is behind asm/ppr.h.
  *
  * Locking, outermost first:
  *   pd->reg_lock     (un)registration of one domain
@@ -53,7 +53,6 @@
 #include <xen/vmap.h>
 #include <xen/xmalloc.h>
 #include <xsm/xsm.h>
-#include <asm/hvm/hvm.h>
 #include <public/domctl.h>
 #include <public/ppr.h>
 #include <public/sysctl.h>
@@ -73,13 +72,14 @@
 /* Synchronous reclaim: at most this long per failed allocation. */
 #define PPR_SYNC_NS             MILLISECS(1)
 /*
- * Default shortest time between two passes of a domain under pressure: a
- * page must stay free that long before it can be claimed, so that pages a
- * guest frees and takes back at once are left alone.
+ * Shortest time between two passes of a domain that pressure starts early,
+ * whatever its min_age_ms (0 included): a page must stay free that long
+ * before it can be claimed, so that a shortage does not run passes back to
+ * back and take pages a guest freed a moment ago.
  */
-#define PPR_MIN_AGE_MS          500U
+#define PPR_URGENT_AGE_NS       MILLISECS(200)
 
-/* ppr=<bool>,period=<ms>,selftest */
+/* ppr=<bool>,period=<ms>,selftest (the last with CONFIG_DVM_TESTING) */
 static bool __read_mostly opt_ppr = true;
 static unsigned int __read_mostly opt_ppr_period_ms = 5000;
 static bool __initdata opt_ppr_selftest;
@@ -96,7 +96,8 @@ static int __init cf_check parse_ppr(const char *s)
 
         if ( (val = parse_bool(s, ss)) >= 0 )
             opt_ppr = val;
-        else if ( (val = parse_boolean("selftest", s, ss)) >= 0 )
+        else if ( IS_ENABLED(CONFIG_DVM_TESTING) &&
+                  (val = parse_boolean("selftest", s, ss)) >= 0 )
             opt_ppr_selftest = val;
         else if ( !strncmp(s, "period=", 7) )
         {
@@ -131,8 +132,8 @@ struct ppr_domain {
     uint8_t *state;
     struct ppr_array arr;
     struct ppr_hv hv;
-    uint64_t batch[PPR_BATCH];
-    struct ppr_p2m_batch pb;
+    uint64_t batch[ARCH_PPR_BATCH];
+    struct arch_ppr_batch pb;       /* the reclaim operations' context */
 
     /* Scan schedule (lock). */
     bool in_pass;
@@ -172,57 +173,13 @@ static struct xen_ppr_policy ppr_default;
 
 static DEFINE_PER_CPU(bool, ppr_in_reclaim);
 
-/* ---------------------------------------------------------------- ops */
-
-static enum ppr_unmap_result cf_check ppr_op_unmap(void *priv, uint64_t gfn)
-{
-    struct ppr_domain *pd = priv;
-
-    switch ( ppr_p2m_unmap(&pd->pb, gfn) )
-    {
-    case PPR_P2M_OK:
-        return PPR_UNMAP_OK;
-    case PPR_P2M_EMPTY:
-        return PPR_UNMAP_EMPTY;
-    default:
-        return PPR_UNMAP_REFUSED;
-    }
-}
-
-static void cf_check ppr_op_flush(void *priv)
-{
-    struct ppr_domain *pd = priv;
-
-    ppr_p2m_flush(&pd->pb);
-}
-
-static void cf_check ppr_op_free_frame(void *priv, uint64_t gfn)
-{
-    struct ppr_domain *pd = priv;
-
-    ppr_p2m_free(&pd->pb, gfn);
-}
-
-static void cf_check ppr_op_restore(void *priv, uint64_t gfn)
-{
-    struct ppr_domain *pd = priv;
-
-    ppr_p2m_restore(&pd->pb, gfn);
-}
-
-static const struct ppr_hv_ops ppr_ops = {
-    .unmap = ppr_op_unmap,
-    .flush = ppr_op_flush,
-    .free_frame = ppr_op_free_frame,
-    .restore = ppr_op_restore,
-};
-
 /* ---------------------------------------------------------------- stats */
 
 /* Snapshot of pd's counters, port fields included (pd->lock held). */
-static void ppr_stats_read(const struct ppr_domain *pd,
-                           struct xen_ppr_stats *s)
+static void ppr_stats_read(struct ppr_domain *pd, struct xen_ppr_stats *s)
 {
+    ASSERT(spin_is_locked(&pd->lock));
+
     *s = pd->hv.stats;
     s->size = sizeof(*s);
     s->nr_entries = pd->registered ? pd->arr.nr_entries : 0;
@@ -270,18 +227,19 @@ static void ppr_global_stats(struct xen_ppr_stats *t)
     read_unlock(&ppr_list_lock);
 }
 
-void ppr_note_refault(struct domain *d, unsigned long gfn, bool ok)
+int ppr_refault(struct domain *d, gfn_t gfn)
 {
     struct ppr_domain *pd = d->ppr;
+    int rc = arch_ppr_populate(d, gfn);
 
-    if ( !ok || !pd )
-        return;
+    if ( rc || !pd )
+        return rc;
 
     /* p2m lock held: registration cannot change under our feet. */
     if ( pd->registered )
     {
         pd->hv.stats.refaulted++;
-        ppr_hv_refault(&pd->arr, gfn);
+        ppr_hv_refault(&pd->arr, gfn_x(gfn));
     }
     else
     {
@@ -289,6 +247,8 @@ void ppr_note_refault(struct domain *d, unsigned long gfn, bool ok)
         ppr_retired.refaulted++;
         spin_unlock(&ppr_retired_lock);
     }
+
+    return 0;
 }
 
 /* ------------------------------------------------------------- scanning */
@@ -296,13 +256,14 @@ void ppr_note_refault(struct domain *d, unsigned long gfn, bool ok)
 static bool ppr_reclaim_on(const struct ppr_domain *pd)
 {
     return (pd->policy.flags & XEN_PPR_POLICY_RECLAIM) &&
-           !pd->d->is_dying && ppr_p2m_supported(pd->d);
+           !pd->d->is_dying && arch_ppr_supported(pd->d);
 }
 
 /* Is a scan step of pd due at now (pd->lock held or racy hint)? */
 static bool ppr_due(const struct ppr_domain *pd, s_time_t now, bool urgent)
 {
-    s_time_t min_age = MILLISECS(pd->policy.min_age_ms);
+    s_time_t min_age = max(MILLISECS(pd->policy.min_age_ms),
+                           PPR_URGENT_AGE_NS);
 
     if ( !pd->registered || !ppr_reclaim_on(pd) )
         return false;
@@ -325,6 +286,8 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
     s_time_t t0 = NOW();
     bool more;
 
+    ASSERT(spin_is_locked(&pd->lock));
+
     if ( !pd->in_pass )
     {
         pd->in_pass = true;
@@ -334,10 +297,10 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
 
     pd->pb.reserve_pages = pd->policy.reserve_mib << (20 - PAGE_SHIFT);
 
-    ppr_p2m_lock(pd->d);
+    arch_ppr_lock(pd->d);
     more = ppr_hv_scan(&pd->hv, n);
     pd->hv.stats.scan_ns += NOW() - t0;
-    ppr_p2m_unlock(pd->d);
+    arch_ppr_unlock(pd->d);
 
     if ( !more )
     {
@@ -678,12 +641,12 @@ static int ppr_register(struct domain *d, const struct xen_ppr_register *reg)
         goto out;
 
     spin_lock(&pd->lock);
-    ppr_p2m_lock(d);
+    arch_ppr_lock(d);
     if ( ppr_array_init(&pd->arr, state, reg->nr_entries) ||
          ppr_hv_init(&pd->hv, &pd->arr, 0, reg->nr_entries, pd->batch,
-                     PPR_BATCH, &ppr_ops, pd) )
+                     ARCH_PPR_BATCH, &arch_ppr_ops, &pd->pb) )
     {
-        ppr_p2m_unlock(d);
+        arch_ppr_unlock(d);
         spin_unlock(&pd->lock);
         rc = -EINVAL;
         goto out;
@@ -697,7 +660,7 @@ static int ppr_register(struct domain *d, const struct xen_ppr_register *reg)
     pd->in_pass = false;
     pd->pass_start = pd->next_pass = NOW();
     pd->registered = true;
-    ppr_p2m_unlock(d);
+    arch_ppr_unlock(d);
     spin_unlock(&pd->lock);
 
     write_lock(&ppr_list_lock);
@@ -752,7 +715,7 @@ static int ppr_unregister(struct domain *d)
 
     /* ... and this waits for the step in flight: nothing stays RECLAIMING. */
     spin_lock(&pd->lock);
-    ppr_p2m_lock(d);
+    arch_ppr_lock(d);
     ppr_stats_read(pd, &s);
     pd->registered = false;
     pd->in_pass = false;
@@ -762,7 +725,7 @@ static int ppr_unregister(struct domain *d)
     pd->state = NULL;
     pd->pages = NULL;
     pd->nr_frames = 0;
-    ppr_p2m_unlock(d);
+    arch_ppr_unlock(d);
     spin_unlock(&pd->lock);
 
     spin_unlock(&pd->reg_lock);
@@ -838,16 +801,6 @@ void ppr_domain_free(struct domain *d)
 
 /* ------------------------------------------------------------ hypercall */
 
-static bool ppr_caller_compat(void)
-{
-    struct vcpu *curr = current;
-
-    if ( is_pv_vcpu(curr) )
-        return is_pv_32bit_vcpu(curr);
-
-    return hvm_guest_x86_mode(curr) != 8;
-}
-
 static int ppr_query(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
     struct domain *currd = current->domain;
@@ -859,8 +812,7 @@ static int ppr_query(XEN_GUEST_HANDLE_PARAM(void) arg)
     };
     int rc = 0;
 
-    if ( !opt_ppr || !currd->ppr || !is_hvm_domain(currd) ||
-         !hap_enabled(currd) )
+    if ( !opt_ppr || !currd->ppr || !arch_ppr_capable(currd) )
         rc = -EOPNOTSUPP;
     else
     {
@@ -879,7 +831,7 @@ static int ppr_query(XEN_GUEST_HANDLE_PARAM(void) arg)
 
 static int ppr_get_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 {
-    struct domain *currd = current->domain, *d;
+    struct domain *d;
     struct xen_ppr_get_stats gs;
     struct xen_ppr_stats s;
     unsigned int len;
@@ -893,8 +845,7 @@ static int ppr_get_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
 
     if ( gs.domid == DOMID_XEN )
     {
-        rc = xsm_sysctl(XSM_PRIV, XEN_SYSCTL_physinfo);
-        if ( rc )
+        if ( xsm_ppr_op(XSM_OTHER, NULL, XEN_PPROP_get_stats) )
             return -EPERM;
         ppr_global_stats(&s);
     }
@@ -905,7 +856,7 @@ static int ppr_get_stats(XEN_GUEST_HANDLE_PARAM(void) arg)
             return -ESRCH;
 
         rc = 0;
-        if ( d != currd && xsm_memory_stat_reservation(XSM_TARGET, currd, d) )
+        if ( xsm_ppr_op(XSM_OTHER, d, XEN_PPROP_get_stats) )
             rc = -EPERM;
         else if ( !d->ppr || !d->ppr->registered )
             rc = -ENOENT;
@@ -942,8 +893,9 @@ static int ppr_policy_check(const struct xen_ppr_policy *p)
     return 0;
 }
 
-static int ppr_policy(XEN_GUEST_HANDLE_PARAM(void) arg, bool set)
+static int ppr_policy(XEN_GUEST_HANDLE_PARAM(void) arg, unsigned int cmd)
 {
+    bool set = cmd == XEN_PPROP_set_policy;
     XEN_GUEST_HANDLE_PARAM(xen_ppr_policy_t) h =
         guest_handle_cast(arg, xen_ppr_policy_t);
     struct xen_ppr_policy p;
@@ -959,10 +911,7 @@ static int ppr_policy(XEN_GUEST_HANDLE_PARAM(void) arg, bool set)
 
     if ( domid == DOMID_INVALID )
     {
-        /* Setting the default is like setting a runtime parameter. */
-        rc = set ? xsm_hypfs_op(XSM_PRIV)
-                 : xsm_sysctl(XSM_PRIV, XEN_SYSCTL_physinfo);
-        if ( rc )
+        if ( xsm_ppr_op(XSM_OTHER, NULL, cmd) )
             return -EPERM;
         spin_lock(&ppr_default_lock);
         if ( set )
@@ -977,10 +926,8 @@ static int ppr_policy(XEN_GUEST_HANDLE_PARAM(void) arg, bool set)
         if ( !d )
             return -ESRCH;
 
-        rc = set ? xsm_domctl(XSM_OTHER, d, XEN_DOMCTL_max_mem, 0)
-                 : xsm_memory_stat_reservation(XSM_TARGET,
-                                               current->domain, d);
-        if ( rc )
+        rc = 0;
+        if ( xsm_ppr_op(XSM_OTHER, d, cmd) )
             rc = -EPERM;
         else if ( !d->ppr )
             rc = -EOPNOTSUPP;
@@ -1022,8 +969,8 @@ static int ppr_pressure_op(XEN_GUEST_HANDLE_PARAM(void) arg, bool set)
         guest_handle_cast(arg, xen_mem_pressure_t);
     struct xen_mem_pressure p;
 
-    if ( set ? xsm_hypfs_op(XSM_PRIV) : xsm_sysctl(XSM_PRIV,
-                                                   XEN_SYSCTL_physinfo) )
+    if ( xsm_ppr_op(XSM_OTHER, NULL, set ? XEN_PPROP_set_pressure
+                                         : XEN_PPROP_get_pressure) )
         return -EPERM;
 
     if ( set )
@@ -1044,21 +991,24 @@ long do_ppr_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     struct domain *currd = current->domain;
     int rc;
 
-    if ( ppr_caller_compat() )
+    if ( arch_ppr_compat_caller() )
         return -EOPNOTSUPP;
 
     switch ( cmd )
     {
     case XEN_PPROP_query:
+        if ( xsm_ppr_op(XSM_OTHER, currd, cmd) )
+            return -EPERM;
         return ppr_query(arg);
 
     case XEN_PPROP_register:
     {
         struct xen_ppr_register reg;
 
-        if ( !opt_ppr || !currd->ppr || !is_hvm_domain(currd) ||
-             !ppr_p2m_supported(currd) )
+        if ( !opt_ppr || !currd->ppr || !arch_ppr_supported(currd) )
             return -EOPNOTSUPP;
+        if ( xsm_ppr_op(XSM_OTHER, currd, cmd) )
+            return -EPERM;
         if ( copy_from_guest(&reg, guest_handle_cast(arg, xen_ppr_register_t),
                              1) )
             return -EFAULT;
@@ -1077,6 +1027,8 @@ long do_ppr_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
             return -EFAULT;
         if ( unreg.flags || unreg.pad )
             return -EINVAL;
+        if ( xsm_ppr_op(XSM_OTHER, currd, cmd) )
+            return -EPERM;
         rc = ppr_unregister(currd);
         break;
     }
@@ -1091,7 +1043,7 @@ long do_ppr_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
     case XEN_PPROP_set_policy:
         if ( !opt_ppr )
             return -EOPNOTSUPP;
-        rc = ppr_policy(arg, cmd == XEN_PPROP_set_policy);
+        rc = ppr_policy(arg, cmd);
         break;
 
     case XEN_PPROP_get_pressure:
@@ -1145,7 +1097,7 @@ static void cf_check ppr_dump(unsigned char key)
                (pd->policy.flags & XEN_PPR_POLICY_RECLAIM) ? "on" : "off",
                pd->policy.period_ms, pd->policy.min_age_ms,
                pd->policy.reserve_mib, domain_tot_pages(pd->d),
-               ppr_p2m_supported(pd->d) ? "scanning" : "not scannable");
+               arch_ppr_supported(pd->d) ? "scanning" : "not scannable");
         spin_unlock(&pd->lock);
         ppr_dump_stats(who, &s);
     }
@@ -1155,97 +1107,11 @@ static void cf_check ppr_dump(unsigned char key)
     ppr_dump_stats("total", &s);
 }
 
-/* ------------------------------------------------------------- selftest */
-
-/*
- * "ppr=selftest": run the core inside Xen against an array in Xen memory
- * with stub callbacks: proves the atomics and scan logic of this build.
- */
-static unsigned int __initdata ppr_st_unmapped, ppr_st_freed,
-    ppr_st_restored, ppr_st_flushes;
-
-static enum ppr_unmap_result __init cf_check ppr_st_unmap(void *priv,
-                                                         uint64_t gfn)
-{
-    if ( gfn == 7 )
-        return PPR_UNMAP_REFUSED;
-    ppr_st_unmapped++;
-    if ( gfn == 9 )
-        /* The guest re-allocates it while we unmap. */
-        (void)xchg(&((uint8_t *)priv)[gfn], XEN_PPR_INUSE);
-
-    return PPR_UNMAP_OK;
-}
-
-static void __init cf_check ppr_st_flush(void *priv)
-{
-    ppr_st_flushes++;
-}
-
-static void __init cf_check ppr_st_free(void *priv, uint64_t gfn)
-{
-    ppr_st_freed++;
-}
-
-static void __init cf_check ppr_st_restore(void *priv, uint64_t gfn)
-{
-    ppr_st_restored++;
-}
-
-static int __init ppr_selftest(void)
-{
-    static const struct ppr_hv_ops __initconst ops = {
-        .unmap = ppr_st_unmap,
-        .flush = ppr_st_flush,
-        .free_frame = ppr_st_free,
-        .restore = ppr_st_restore,
-    };
-    struct ppr_array arr;
-    struct ppr_hv hv;
-    uint64_t batch[4];
-    uint8_t *s = alloc_xenheap_page();
-    bool ok;
-
-    if ( !s )
-        return -ENOMEM;
-    clear_page(s);
-
-    ok = !ppr_array_init(&arr, s, 64) &&
-         !ppr_hv_init(&hv, &arr, 0, 64, batch, ARRAY_SIZE(batch), &ops, s);
-    /* Pages 5..12 freed; 13 holds garbage. */
-    ok = ok && ppr_mark_free(&arr, 8, 3, NULL) == 0 &&
-         ppr_mark_free(&arr, 5, 0, NULL) == 0 &&
-         ppr_mark_free(&arr, 6, 0, NULL) == 0 &&
-         ppr_mark_free(&arr, 7, 0, NULL) == 0;
-    s[20] = 0xa5;
-    ok = ok && !ppr_hv_scan(&hv, 1000) && !ppr_hv_scan(&hv, 1000);
-    /* 5,6,8,10..15 freed; 7 refused; 9 restored. */
-    ok = ok && hv.stats.aged == 11 && hv.stats.claimed == 11 &&
-         hv.stats.refused == 1 && hv.stats.restored == 1 &&
-         hv.stats.reclaimed == 9 && ppr_st_freed == 9 &&
-         ppr_st_restored == 1 && ppr_st_unmapped == 10 &&
-         ppr_st_flushes == hv.stats.flushes && hv.stats.flushes == 3 &&
-         hv.stats.invalid_seen == 2 && s[7] == XEN_PPR_FREE &&
-         s[9] == XEN_PPR_INUSE && s[5] == XEN_PPR_RECLAIMED &&
-         ppr_mark_alloc(&arr, 5, 0, NULL, NULL) == 1 &&
-         ppr_hv_refault(&arr, 6) && s[6] == XEN_PPR_INUSE;
-
-    printk("PPR selftest: %s (claimed %"PRIu64" reclaimed %"PRIu64
-           " restored %"PRIu64" refused %"PRIu64" flushes %"PRIu64")\n",
-           ok ? "SUCCESS" : "FAILURE", hv.stats.claimed, hv.stats.reclaimed,
-           hv.stats.restored, hv.stats.refused, hv.stats.flushes);
-
-    free_xenheap_page(s);
-
-    return ok ? 0 : -EIO;
-}
-
 static int __init cf_check ppr_init(void)
 {
     ppr_default = (struct xen_ppr_policy){
         .flags = XEN_PPR_POLICY_RECLAIM,
         .period_ms = opt_ppr_period_ms,
-        .min_age_ms = min(PPR_MIN_AGE_MS, opt_ppr_period_ms),
     };
 
     if ( opt_ppr_selftest )

@@ -89,6 +89,13 @@ void mem_wait(struct vcpu *v, enum mem_wait_reason why, unsigned long gfn);
 /* Domain teardown: its waiting vCPUs leave the list. */
 void mem_wait_domain_kill(struct domain *d);
 
+/*
+ * The idle loop's work for the memory engines, PPR's reclaim before
+ * PageONE's merging (a page given back need not be compared).  Returns
+ * true while work is pending (the scrub_free_pages() contract).
+ */
+bool mem_idle_work(void);
+
 struct xen_mem_pressure;
 void mem_pressure_get(struct xen_mem_pressure *p);
 int mem_pressure_set(const struct xen_mem_pressure *p);
@@ -112,6 +119,11 @@ static inline void mem_pressure_freed(void) {}
 static inline void mem_wait(struct vcpu *v, enum mem_wait_reason why,
                             unsigned long gfn) {}
 static inline void mem_wait_domain_kill(struct domain *d) {}
+
+static inline bool mem_idle_work(void)
+{
+    return false;
+}
 
 #endif /* CONFIG_MEM_PRESSURE */
 

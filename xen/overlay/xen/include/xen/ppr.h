@@ -3,7 +3,8 @@
  * PPR (Per Page Recycler): hypervisor-internal interface.
  *
  * common/ppr/ppr.c      registration, policy, scanning, statistics
- * arch/x86/mm/p2m-ppr.c p2m side: reclaim callbacks, refault
+ * asm/ppr.h             what the architecture provides (the reclaim
+ *                       operations of the portable core, refault)
  */
 #ifndef __XEN_PPR_H__
 #define __XEN_PPR_H__
@@ -13,10 +14,10 @@
 #include <xen/types.h>
 
 struct domain;
-struct vcpu;
-struct p2m_domain;
 
 #ifdef CONFIG_PPR
+
+#include <asm/ppr.h>
 
 int ppr_domain_init(struct domain *d);
 /* Unregister (domain_kill(), soft reset).  Idempotent. */
@@ -47,47 +48,22 @@ void ppr_pressure(bool urgent);
 /* A vCPU of d waits for a frame to refault into (counted per domain). */
 void ppr_note_wait(struct domain *d);
 
-/* ---- p2m side: arch/x86/mm/p2m-ppr.c ---- */
-
-/* Claimed pages per batch: one TLB flush for each. */
-#define PPR_BATCH               64
-
-/* One reclaim batch of one domain; owned by the caller of the ops. */
-struct ppr_p2m_batch {
-    struct domain *d;
-    unsigned long reserve_pages;    /* keep at least this many (0: none) */
-    unsigned int nr, next;          /* unmapped pages, next to finish */
-    unsigned long gfn[PPR_BATCH];
-    mfn_t mfn[PPR_BATCH];
-    uint64_t refused_refs;          /* refusals for references/special */
-};
-
-/* Results of ppr_p2m_unmap(), as enum ppr_unmap_result of ppr_core.h. */
-#define PPR_P2M_OK              0
-#define PPR_P2M_EMPTY           1
-#define PPR_P2M_REFUSED         2
-
-/* Can d's pages be reclaimed now (HAP, no log-dirty, IOMMU, altp2m...)? */
-bool ppr_p2m_supported(const struct domain *d);
-
-/* Host p2m write lock around a scan step; TLB flushes are batched. */
-void ppr_p2m_lock(struct domain *d);
-void ppr_p2m_unlock(struct domain *d);
-
-/* Reclaim callbacks (p2m lock held via ppr_p2m_lock()). */
-int ppr_p2m_unmap(struct ppr_p2m_batch *b, unsigned long gfn);
-void ppr_p2m_flush(struct ppr_p2m_batch *b);
-void ppr_p2m_free(struct ppr_p2m_batch *b, unsigned long gfn);
-void ppr_p2m_restore(struct ppr_p2m_batch *b, unsigned long gfn);
-
 /*
- * Refault: a P2M_ALLOC lookup found a p2m_ppr_reclaimed entry (p2m write
- * lock held).  Returns 0 when gfn now maps a zeroed frame.
+ * A P2M_ALLOC lookup found gfn reclaimed in d's host p2m (p2m write lock
+ * held): populate a zeroed frame (arch_ppr_populate()) and mark the entry
+ * in use.  Returns 0 when gfn maps the frame.
  */
-int ppr_p2m_populate(struct p2m_domain *p2m, gfn_t gfn);
+int ppr_refault(struct domain *d, gfn_t gfn);
 
-/* Back into ppr.c (p2m lock held): count, fix up RECLAIMED -> INUSE. */
-void ppr_note_refault(struct domain *d, unsigned long gfn, bool ok);
+#ifdef CONFIG_DVM_TESTING
+/* The core's self-test in Xen (ppr=...,selftest): 0 on SUCCESS. */
+int ppr_selftest(void);
+#else
+static inline int ppr_selftest(void)
+{
+    return -EOPNOTSUPP;
+}
+#endif
 
 #else /* !CONFIG_PPR */
 
@@ -114,7 +90,7 @@ static inline void ppr_kick(void) {}
 static inline void ppr_pressure(bool urgent) {}
 static inline void ppr_note_wait(struct domain *d) {}
 
-static inline int ppr_p2m_populate(struct p2m_domain *p2m, gfn_t gfn)
+static inline int ppr_refault(struct domain *d, gfn_t gfn)
 {
     return -EOPNOTSUPP;
 }

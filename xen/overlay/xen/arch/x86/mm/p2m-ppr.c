@@ -2,7 +2,9 @@
 /******************************************************************************
  * arch/x86/mm/p2m-ppr.c
  *
- * p2m side of PPR (Per Page Recycler), see common/ppr/ppr.c.
+ * x86 side of PPR (Per Page Recycler), asm/ppr.h; the rest is in
+ * common/ppr/ppr.c.  The reclaim operations are the portable core's
+ * (ppr_core.h), called by it with the domain's host p2m write-locked.
  *
  * A batch runs entirely under the host p2m write lock:
  *  - unmap:   a plain RAM entry becomes p2m_ppr_reclaimed (not present, no
@@ -13,7 +15,8 @@
  *  - free:    the frame is scrubbed and freed, or
  *  - restore: the original entry is put back.
  * Any P2M_ALLOC lookup of a p2m_ppr_reclaimed entry (nested page fault,
- * hypercall copy, foreign mapping, save) populates a zeroed frame.  A vCPU
+ * hypercall copy, foreign mapping, save) populates a zeroed frame
+ * (ppr_refault(), which calls arch_ppr_populate()).  A vCPU
  * faulting on a page under reclaim waits on the p2m lock for the batch.
  */
 
@@ -23,6 +26,7 @@
 #include <xen/ppr.h>
 #include <xen/sched.h>
 #include <asm/altp2m.h>
+#include <asm/hvm/hvm.h>
 #include <asm/hvm/nestedhvm.h>
 #include <asm/p2m.h>
 #include <asm/paging.h>
@@ -30,21 +34,38 @@
 #include "mm-locks.h"
 #include "p2m.h"
 
+#include "ppr_core.h"
+
+bool arch_ppr_capable(const struct domain *d)
+{
+    return is_hvm_domain(d) && hap_enabled(d);
+}
+
 /*
  * mem_sharing (PageONE) may be on: a batch only takes p2m_ram_rw pages the
  * domain owns with no reference besides the allocation one, so never a
  * shared page, nor one PageONE holds while it compares; PageONE looks
  * gfns up without P2M_ALLOC, so it never repopulates a reclaimed entry.
  */
-bool ppr_p2m_supported(const struct domain *d)
+bool arch_ppr_supported(const struct domain *d)
 {
-    return is_hvm_domain(d) && hap_enabled(d) &&
+    return arch_ppr_capable(d) &&
            !paging_mode_log_dirty(d) && !is_iommu_enabled(d) &&
            !altp2m_active(d) && !nestedhvm_enabled(d) &&
            !p2m_pod_active(d) && !p2m_get_hostp2m(d)->access_required;
 }
 
-void ppr_p2m_lock(struct domain *d)
+bool arch_ppr_compat_caller(void)
+{
+    struct vcpu *curr = current;
+
+    if ( is_pv_vcpu(curr) )
+        return is_pv_32bit_vcpu(curr);
+
+    return hvm_guest_x86_mode(curr) != 8;
+}
+
+void arch_ppr_lock(struct domain *d)
 {
     struct p2m_domain *p2m = p2m_get_hostp2m(d);
 
@@ -52,7 +73,7 @@ void ppr_p2m_lock(struct domain *d)
     p2m->batch_flush = true;
 }
 
-void ppr_p2m_unlock(struct domain *d)
+void arch_ppr_unlock(struct domain *d)
 {
     struct p2m_domain *p2m = p2m_get_hostp2m(d);
 
@@ -61,8 +82,9 @@ void ppr_p2m_unlock(struct domain *d)
     p2m_unlock(p2m);
 }
 
-int ppr_p2m_unmap(struct ppr_p2m_batch *b, unsigned long gfn)
+static enum ppr_unmap_result cf_check arch_ppr_unmap(void *ctx, uint64_t gfn)
 {
+    struct arch_ppr_batch *b = ctx;
     struct domain *d = b->d;
     struct p2m_domain *p2m = p2m_get_hostp2m(d);
     const struct page_info *pg;
@@ -73,24 +95,24 @@ int ppr_p2m_unmap(struct ppr_p2m_batch *b, unsigned long gfn)
 
     ASSERT(p2m_locked_by_me(p2m));
 
-    if ( b->nr >= PPR_BATCH )
+    if ( b->nr >= ARCH_PPR_BATCH )
     {
         ASSERT_UNREACHABLE();
-        return PPR_P2M_REFUSED;
+        return PPR_UNMAP_REFUSED;
     }
 
     mfn = p2m->get_entry(p2m, _gfn(gfn), &t, &a, 0, &order, NULL);
 
     /* Nothing behind it: already reclaimed, or PoD (populated on use). */
     if ( p2m_is_ppr_reclaimed(t) || p2m_is_pod(t) )
-        return PPR_P2M_EMPTY;
+        return PPR_UNMAP_EMPTY;
 
     /* Only plain RAM with default access: no MMIO, grant, foreign, ... */
     if ( t != p2m_ram_rw || a != p2m->default_access || !mfn_valid(mfn) )
-        return PPR_P2M_REFUSED;
+        return PPR_UNMAP_REFUSED;
 
     if ( b->reserve_pages && domain_tot_pages(d) <= b->reserve_pages )
-        return PPR_P2M_REFUSED;
+        return PPR_UNMAP_REFUSED;
 
     /*
      * Only the allocation reference: no grant or foreign mapping, not a
@@ -107,22 +129,23 @@ int ppr_p2m_unmap(struct ppr_p2m_batch *b, unsigned long gfn)
          (pg->u.inuse.type_info & PGT_count_mask) )
     {
         b->refused_refs++;
-        return PPR_P2M_REFUSED;
+        return PPR_UNMAP_REFUSED;
     }
 
     if ( p2m_set_entry(p2m, _gfn(gfn), INVALID_MFN, PAGE_ORDER_4K,
                        p2m_ppr_reclaimed, p2m->default_access) )
-        return PPR_P2M_REFUSED; /* e.g. no memory to split a superpage */
+        return PPR_UNMAP_REFUSED; /* e.g. no memory to split a superpage */
 
     b->gfn[b->nr] = gfn;
     b->mfn[b->nr] = mfn;
     b->nr++;
 
-    return PPR_P2M_OK;
+    return PPR_UNMAP_OK;
 }
 
-void ppr_p2m_flush(struct ppr_p2m_batch *b)
+static void cf_check arch_ppr_flush(void *ctx)
 {
+    const struct arch_ppr_batch *b = ctx;
     struct p2m_domain *p2m = p2m_get_hostp2m(b->d);
 
     ASSERT(p2m_locked_by_me(p2m));
@@ -130,7 +153,7 @@ void ppr_p2m_flush(struct ppr_p2m_batch *b)
 }
 
 /* The frame kept aside for gfn: the core finishes pages in unmap order. */
-static mfn_t ppr_p2m_take(struct ppr_p2m_batch *b, unsigned long gfn)
+static mfn_t arch_ppr_take(struct arch_ppr_batch *b, unsigned long gfn)
 {
     mfn_t mfn;
 
@@ -147,10 +170,11 @@ static mfn_t ppr_p2m_take(struct ppr_p2m_batch *b, unsigned long gfn)
     return mfn;
 }
 
-void ppr_p2m_free(struct ppr_p2m_batch *b, unsigned long gfn)
+static void cf_check arch_ppr_free_frame(void *ctx, uint64_t gfn)
 {
+    struct arch_ppr_batch *b = ctx;
     struct domain *d = b->d;
-    mfn_t mfn = ppr_p2m_take(b, gfn);
+    mfn_t mfn = arch_ppr_take(b, gfn);
     struct page_info *pg;
 
     ASSERT(p2m_locked_by_me(p2m_get_hostp2m(d)));
@@ -175,11 +199,12 @@ void ppr_p2m_free(struct ppr_p2m_batch *b, unsigned long gfn)
     }
 }
 
-void ppr_p2m_restore(struct ppr_p2m_batch *b, unsigned long gfn)
+static void cf_check arch_ppr_restore(void *ctx, uint64_t gfn)
 {
+    struct arch_ppr_batch *b = ctx;
     struct domain *d = b->d;
     struct p2m_domain *p2m = p2m_get_hostp2m(d);
-    mfn_t mfn = ppr_p2m_take(b, gfn);
+    mfn_t mfn = arch_ppr_take(b, gfn);
 
     ASSERT(p2m_locked_by_me(p2m));
 
@@ -200,18 +225,22 @@ void ppr_p2m_restore(struct ppr_p2m_batch *b, unsigned long gfn)
     }
 }
 
-int ppr_p2m_populate(struct p2m_domain *p2m, gfn_t gfn)
+const struct ppr_hv_ops arch_ppr_ops = {
+    .unmap = arch_ppr_unmap,
+    .flush = arch_ppr_flush,
+    .free_frame = arch_ppr_free_frame,
+    .restore = arch_ppr_restore,
+};
+
+int arch_ppr_populate(struct domain *d, gfn_t gfn)
 {
-    struct domain *d = p2m->domain;
+    struct p2m_domain *p2m = p2m_get_hostp2m(d);
     struct page_info *pg;
     p2m_type_t nt;
     mfn_t mfn;
     int rc;
 
     ASSERT(p2m_locked_by_me(p2m));
-
-    if ( !p2m_is_hostp2m(p2m) )
-        return -EOPNOTSUPP;
 
     /* During log-dirty (save, migration) writes must still be tracked. */
     nt = p2m_is_logdirty_range(p2m, gfn_x(gfn), gfn_x(gfn))
@@ -224,10 +253,7 @@ int ppr_p2m_populate(struct p2m_domain *p2m, gfn_t gfn)
      */
     pg = alloc_domheap_page(d, MEMF_no_scrub | MEMF_reserve);
     if ( !pg )
-    {
-        ppr_note_refault(d, gfn_x(gfn), false);
         return -ENOMEM;
-    }
 
     mfn = page_to_mfn(pg);
     clear_domain_page(mfn);
@@ -240,14 +266,12 @@ int ppr_p2m_populate(struct p2m_domain *p2m, gfn_t gfn)
             put_page_alloc_ref(pg);
             put_page(pg);
         }
-        ppr_note_refault(d, gfn_x(gfn), false);
         return rc;
     }
 
     set_gpfn_from_mfn(mfn_x(mfn), gfn_x(gfn));
     /* As PoD does: a migration must send the (zero) page. */
     paging_mark_pfn_dirty(d, _pfn(gfn_x(gfn)));
-    ppr_note_refault(d, gfn_x(gfn), true);
 
     return 0;
 }
