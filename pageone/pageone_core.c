@@ -17,8 +17,8 @@
  *    frame and count their sharers;
  *  - a guest page is processed only under its per-page try-lock; a busy
  *    page is skipped, never waited for;
- *  - memory leaves the trie by CAS and is freed after an epoch grace
- *    period (or the port's RCU).
+ *  - memory leaves the trie by CAS and is freed after a grace period of
+ *    the port's RCU.
  */
 #include "pageone_core.h"
 
@@ -41,7 +41,7 @@
 #define ENTRY_MAGIC     0x9a6e0e11u
 #define ENTRY_DEAD      0xdeadbeefu
 
-typedef uint64_t __attribute__((__may_alias__)) po_word_t;
+typedef uint64_t __attribute__((__may_alias__)) word_t;
 
 struct pageone_entry {
     uint64_t key;
@@ -71,24 +71,24 @@ struct pageone_coll {
 
 /* ---- small helpers --------------------------------------------------- */
 
-static inline uint64_t po_add64(uint64_t *p, uint64_t d)
+static inline uint64_t add64(uint64_t *p, uint64_t d)
 {
     uint64_t o, n;
 
     do {
-        o = po_read_once(*p);
+        o = pageone_read_once(*p);
         n = o + d;
-    } while ( po_cmpxchg(p, o, n) != o );
+    } while ( pageone_cmpxchg(p, o, n) != o );
 
     return n;
 }
 
-static inline uint64_t po_rotl(uint64_t x, unsigned int r)
+static inline uint64_t rotl64(uint64_t x, unsigned int r)
 {
     return (x << r) | (x >> (64 - r));
 }
 
-static inline uint64_t po_fmix(uint64_t x)
+static inline uint64_t fmix64(uint64_t x)
 {
     x ^= x >> 32;
     x *= 0xd1b54a32d192ed03ULL;
@@ -110,14 +110,14 @@ static void stat_add(struct pageone *e, struct pageone_group *g,
 {
     struct pageone_pcpu *pc = this_pcpu(e);
 
-    po_write_once(pc->stat[i], pc->stat[i] + d);
+    pageone_write_once(pc->stat[i], pc->stat[i] + d);
     if ( g )
-        po_add64((uint64_t *)&g->stat[i], (uint64_t)d);
+        add64((uint64_t *)&g->stat[i], (uint64_t)d);
 }
 
 static inline void note_activity(struct pageone *e)
 {
-    po_add64(&e->activity, 1);
+    add64(&e->activity, 1);
 }
 
 /* ---- hashing and compare --------------------------------------------- */
@@ -135,7 +135,7 @@ static inline void note_activity(struct pageone *e)
 
 uint64_t pageone_hash_page(uint64_t seed, const void *va, bool *is_zero)
 {
-    const po_word_t *w = va;
+    const word_t *w = va;
     uint64_t a = seed ^ H_K0, b = seed ^ H_K1, c = seed ^ H_K2;
     uint64_t d = seed ^ H_K3, z = 0, h;
     unsigned int i;
@@ -155,10 +155,10 @@ uint64_t pageone_hash_page(uint64_t seed, const void *va, bool *is_zero)
         d ^= d >> 33;
     }
 
-    h = po_fmix(seed ^ a);
-    h = po_fmix(h ^ po_rotl(b, 17));
-    h = po_fmix(h ^ po_rotl(c, 37));
-    h = po_fmix(h ^ po_rotl(d, 51));
+    h = fmix64(seed ^ a);
+    h = fmix64(h ^ rotl64(b, 17));
+    h = fmix64(h ^ rotl64(c, 37));
+    h = fmix64(h ^ rotl64(d, 51));
 
     if ( is_zero )
         *is_zero = !z;
@@ -168,7 +168,7 @@ uint64_t pageone_hash_page(uint64_t seed, const void *va, bool *is_zero)
 
 bool pageone_page_equal(const void *va, const void *vb)
 {
-    const po_word_t *x = va, *y = vb;
+    const word_t *x = va, *y = vb;
     unsigned int i;
 
     for ( i = 0; i < PAGEONE_PAGE_SIZE / 8; i += 8 )
@@ -185,125 +185,24 @@ bool pageone_page_equal(const void *va, const void *vb)
     return true;
 }
 
-/* ---- epochs / RCU ---------------------------------------------------- */
+/* ---- RCU (the port's) ------------------------------------------------ */
 
 void pageone_enter(struct pageone *e)
 {
-    struct pageone_pcpu *pc;
-
-    if ( e->ops->rcu_read_lock )
-    {
-        e->ops->rcu_read_lock(e->ctx);
-        return;
-    }
-
-    pc = this_pcpu(e);
-    if ( pc->nest++ == 0 )
-    {
-        uint64_t g = po_read_once(e->epoch);
-
-        po_write_once(pc->epoch_state, (g << 1) | 1);
-        po_smp_mb();
-    }
+    e->ops->rcu_read_lock(e->ctx);
 }
 
 void pageone_exit(struct pageone *e)
 {
-    struct pageone_pcpu *pc;
-
-    if ( e->ops->rcu_read_unlock )
-    {
-        e->ops->rcu_read_unlock(e->ctx);
-        return;
-    }
-
-    pc = this_pcpu(e);
-    if ( --pc->nest == 0 )
-    {
-        po_smp_mb();
-        po_write_once(pc->epoch_state, 0);
-    }
-}
-
-static void free_list(struct pageone_rcu_head *h)
-{
-    while ( h )
-    {
-        struct pageone_rcu_head *n = h->next;
-
-        h->fn(h);
-        h = n;
-    }
+    e->ops->rcu_read_unlock(e->ctx);
 }
 
 static void retire(struct pageone *e, struct pageone_rcu_head *h,
                    void (*fn)(struct pageone_rcu_head *))
 {
-    struct pageone_pcpu *pc;
-    uint64_t g;
-    unsigned int b;
-
     h->fn = fn;
     h->eng = e;
-    h->next = NULL;
-
-    if ( e->ops->call_rcu )
-    {
-        e->ops->call_rcu(e->ctx, h);
-        return;
-    }
-
-    po_smp_mb();                        /* unlink before reading epoch */
-    pc = this_pcpu(e);
-    g = po_read_once(e->epoch);
-    b = g % 3;
-    if ( pc->limbo_epoch[b] != g )
-    {
-        /* Bucket holds epoch <= g - 3: two grace periods have passed. */
-        struct pageone_rcu_head *old = pc->limbo[b];
-
-        pc->limbo[b] = NULL;
-        pc->limbo_epoch[b] = g;
-        free_list(old);
-    }
-    h->next = pc->limbo[b];
-    pc->limbo[b] = h;
-}
-
-void pageone_epoch_poll(struct pageone *e)
-{
-    struct pageone_pcpu *pc;
-    uint64_t g;
-    unsigned int i;
-
-    if ( e->ops->call_rcu )
-        return;
-
-    g = po_read_once(e->epoch);
-    for ( i = 0; i < e->nr_cpus; i++ )
-    {
-        uint64_t s = po_read_once(e->pcpu[i].epoch_state);
-
-        if ( (s & 1) && (s >> 1) != g )
-            break;
-    }
-    if ( i == e->nr_cpus )
-        po_cmpxchg(&e->epoch, g, g + 1);
-
-    pc = this_pcpu(e);
-    if ( pc->nest )
-        return;
-    g = po_read_once(e->epoch);
-    for ( i = 0; i < 3; i++ )
-    {
-        if ( pc->limbo[i] && pc->limbo_epoch[i] + 2 <= g )
-        {
-            struct pageone_rcu_head *old = pc->limbo[i];
-
-            pc->limbo[i] = NULL;
-            free_list(old);
-        }
-    }
+    e->ops->call_rcu(e->ctx, h);
 }
 
 static void free_entry_cb(struct pageone_rcu_head *h)
@@ -359,7 +258,7 @@ static uintptr_t find_slot(struct pageone *e, uint64_t key,
 
     for ( ;; )
     {
-        v = po_read_once(*slot);
+        v = pageone_read_once(*slot);
         if ( (v & TAG_MASK) != TAG_INNER )
             break;
         shift -= FANOUT_BITS;
@@ -433,12 +332,12 @@ static int slot_add(struct pageone *e, uintptr_t *slot, uintptr_t v,
         if ( !n )
             return -1;
         n->slot[(value_key(v) >> (shift - FANOUT_BITS)) & (FANOUT - 1)] = v;
-        if ( po_cmpxchg(slot, v, (uintptr_t)n | TAG_INNER) != v )
+        if ( pageone_cmpxchg(slot, v, (uintptr_t)n | TAG_INNER) != v )
             e->ops->free(e->ctx, n);
         return 0;
     }
 
-    if ( po_cmpxchg(slot, v, nv) != v )
+    if ( pageone_cmpxchg(slot, v, nv) != v )
     {
         e->ops->free(e->ctx, c);
         return 0;
@@ -475,7 +374,7 @@ static bool tree_update(struct pageone *e, struct pageone_entry *x,
             c = coll_alloc(e, y ? nr : nr - 1);
             if ( !c )
             {
-                po_cpu_relax();
+                pageone_cpu_relax();
                 continue;
             }
             for ( i = 0, j = 0; i < nr; i++ )
@@ -488,7 +387,7 @@ static bool tree_update(struct pageone *e, struct pageone_entry *x,
             nv = (uintptr_t)c | TAG_COLL;
         }
 
-        if ( po_cmpxchg(slot, v, nv) == v )
+        if ( pageone_cmpxchg(slot, v, nv) == v )
         {
             if ( (v & TAG_MASK) == TAG_COLL )
                 retire(e, &((struct pageone_coll *)untag(v))->rcu,
@@ -580,7 +479,7 @@ bool pageone_entry_is_stable(const struct pageone_entry *x)
 
 unsigned long pageone_entry_sharers(const struct pageone_entry *x)
 {
-    return po_read_once(x->sharers);
+    return pageone_read_once(x->sharers);
 }
 
 static unsigned long count_value(uintptr_t v)
@@ -597,10 +496,13 @@ static unsigned long count_value(uintptr_t v)
     case TAG_COLL:
         return ((struct pageone_coll *)untag(v))->nr;
     default:
+    {
+        struct pageone_inner *in = untag(v);
+
         for ( i = 0; i < FANOUT; i++ )
-            n += count_value(
-                po_read_once(((struct pageone_inner *)untag(v))->slot[i]));
+            n += count_value(pageone_read_once(in->slot[i]));
         return n;
+    }
     }
 }
 
@@ -609,7 +511,7 @@ unsigned long pageone_tree_count(struct pageone *e)
     unsigned long i, n = 0;
 
     for ( i = 0; i < (1UL << e->root_bits); i++ )
-        n += count_value(po_read_once(e->root[i]));
+        n += count_value(pageone_read_once(e->root[i]));
     return n;
 }
 
@@ -620,10 +522,10 @@ static bool stable_get(struct pageone_entry *s)
     uint64_t n;
 
     do {
-        n = po_read_once(s->sharers);
+        n = pageone_read_once(s->sharers);
         if ( !n )
             return false;
-    } while ( po_cmpxchg(&s->sharers, n, n + 1) != n );
+    } while ( pageone_cmpxchg(&s->sharers, n, n + 1) != n );
 
     return true;
 }
@@ -633,8 +535,8 @@ static void stable_put(struct pageone *e, struct pageone_entry *s)
     uint64_t n;
 
     do {
-        n = po_read_once(s->sharers);
-    } while ( po_cmpxchg(&s->sharers, n, n - 1) != n );
+        n = pageone_read_once(s->sharers);
+    } while ( pageone_cmpxchg(&s->sharers, n, n - 1) != n );
 
     if ( n == 1 )
         pageone_tree_delete(e, s);
@@ -650,7 +552,7 @@ static inline unsigned int pstate(uint32_t f)
 enum pageone_pstate pageone_page_state(const struct pageone_page *p,
                                        const struct pageone_entry **entry)
 {
-    uint32_t f = po_read_once(p->flags);
+    uint32_t f = pageone_read_once(p->flags);
 
     if ( entry )
         *entry = p->entry;
@@ -663,23 +565,23 @@ static void set_pstate(struct pageone_page *p, unsigned int st, bool seen)
     uint32_t o, n;
 
     do {
-        o = po_read_once(p->flags);
+        o = pageone_read_once(p->flags);
         n = (o & ~(PF_STATE_MASK | PF_SEEN)) | (st << PF_STATE_SHIFT) |
             (seen ? PF_SEEN : 0);
-    } while ( po_cmpxchg(&p->flags, o, n) != o );
+    } while ( pageone_cmpxchg(&p->flags, o, n) != o );
 }
 
 bool pageone_page_trylock(struct pageone_page *p)
 {
-    uint32_t f = po_read_once(p->flags);
+    uint32_t f = pageone_read_once(p->flags);
 
-    return !(f & PF_BUSY) && po_cmpxchg(&p->flags, f, f | PF_BUSY) == f;
+    return !(f & PF_BUSY) && pageone_cmpxchg(&p->flags, f, f | PF_BUSY) == f;
 }
 
 void pageone_page_lock(struct pageone_page *p)
 {
     while ( !pageone_page_trylock(p) )
-        po_cpu_relax();
+        pageone_cpu_relax();
 }
 
 /* Lock held: drop whatever the page has in the engine. */
@@ -689,7 +591,7 @@ static void page_drop(struct pageone *e, struct pageone_range *r,
     struct pageone_entry *x = p->entry;
     struct pageone_group *g = r->group;
 
-    switch ( pstate(po_read_once(p->flags)) )
+    switch ( pstate(pageone_read_once(p->flags)) )
     {
     case PAGEONE_PS_CANDIDATE:
         pageone_tree_delete(e, x);
@@ -716,7 +618,7 @@ void pageone_cow_break_locked(struct pageone *e, struct pageone_range *r,
     page_drop(e, r, p);
     pageone_exit(e);
     note_activity(e);
-    po_write_once(e->idle, 0);
+    pageone_write_once(e->idle, 0);
 }
 
 void pageone_page_unlock(struct pageone *e, struct pageone_range *r,
@@ -726,16 +628,16 @@ void pageone_page_unlock(struct pageone *e, struct pageone_range *r,
 
     for ( ;; )
     {
-        uint32_t f = po_read_once(p->flags);
+        uint32_t f = pageone_read_once(p->flags);
 
         if ( f & PF_COW )
         {
             /* A COW break was posted while we held the lock: run it. */
-            if ( po_cmpxchg(&p->flags, f, f & ~PF_COW) == f )
+            if ( pageone_cmpxchg(&p->flags, f, f & ~PF_COW) == f )
                 pageone_cow_break_locked(e, r, idx);
             continue;
         }
-        if ( po_cmpxchg(&p->flags, f, f & ~PF_BUSY) == f )
+        if ( pageone_cmpxchg(&p->flags, f, f & ~PF_BUSY) == f )
             return;
     }
 }
@@ -747,18 +649,18 @@ void pageone_cow_break(struct pageone *e, struct pageone_range *r,
 
     for ( ;; )
     {
-        uint32_t f = po_read_once(p->flags);
+        uint32_t f = pageone_read_once(p->flags);
 
         if ( !(f & PF_BUSY) )
         {
-            if ( po_cmpxchg(&p->flags, f, f | PF_BUSY) == f )
+            if ( pageone_cmpxchg(&p->flags, f, f | PF_BUSY) == f )
             {
                 pageone_cow_break_locked(e, r, idx);
                 pageone_page_unlock(e, r, idx);
                 return;
             }
         }
-        else if ( po_cmpxchg(&p->flags, f, f | PF_COW) == f )
+        else if ( pageone_cmpxchg(&p->flags, f, f | PF_COW) == f )
             return;     /* the lock holder runs it in pageone_page_unlock */
     }
 }
@@ -830,8 +732,8 @@ static bool merge_candidate(struct pageone *e, struct pageone_range *r,
         *res = PLACE_SKIP;
         return true;
     }
-    if ( po_read_once(qr->dying) || q->entry != x ||
-         pstate(po_read_once(q->flags)) != PAGEONE_PS_CANDIDATE )
+    if ( pageone_read_once(qr->dying) || q->entry != x ||
+         pstate(pageone_read_once(q->flags)) != PAGEONE_PS_CANDIDATE )
         goto skip;                      /* x is on its way out */
 
     qva = e->ops->map(e->ctx, &dst);
@@ -967,18 +869,16 @@ static void process_page(struct pageone *e, struct pageone_range *r,
 
     if ( !pageone_page_trylock(p) )
         return;
-    if ( po_read_once(r->dying) )
+    if ( pageone_read_once(r->dying) )
         goto unlock;
-    st = pstate(po_read_once(p->flags));
+    st = pstate(pageone_read_once(p->flags));
     if ( st == PAGEONE_PS_SHARED || st == PAGEONE_PS_ZERO )
         goto unlock;                    /* read-only: COW break tells us */
 
     va = e->ops->map(e->ctx, &m);
     if ( !va )
         goto unlock;
-    h = pageone_hash_page(e->seed, va, &zero);
-    if ( e->ops->hash_hook )
-        h = e->ops->hash_hook(e->ctx, h, va);
+    h = pageone_page_hash(e->ctx, e->seed, va, &zero);
     stat_add(e, NULL, PAGEONE_STAT_HASHED, 1);
 
     if ( st == PAGEONE_PS_CANDIDATE )
@@ -1002,7 +902,7 @@ static void process_page(struct pageone *e, struct pageone_range *r,
             goto unmap;
         }
     }
-    else if ( !(po_read_once(p->flags) & PF_SEEN) || p->hash != h )
+    else if ( !(pageone_read_once(p->flags) & PF_SEEN) || p->hash != h )
     {
         /* Changed (or first sight) since the last pass: not a candidate. */
         p->hash = h;
@@ -1044,19 +944,19 @@ static bool claim(struct pageone *e, struct pageone_range **rp,
 {
     for ( ;; )
     {
-        uint64_t pos = po_read_once(e->pos), c, n;
+        uint64_t pos = pageone_read_once(e->pos), c, n;
         uint32_t gen = pos >> 32, slot = (uint32_t)pos;
         struct pageone_range *r;
 
         *genp = gen;
-        if ( slot >= po_read_once(e->nr_slots) )
+        if ( slot >= pageone_read_once(e->nr_slots) )
             return false;
-        r = po_read_once(e->ranges[slot]);
-        c = r ? po_read_once(r->cursor) : 0;
-        if ( !r || po_read_once(r->dying) ||
+        r = pageone_read_once(e->ranges[slot]);
+        c = r ? pageone_read_once(r->cursor) : 0;
+        if ( !r || pageone_read_once(r->dying) ||
              ((c >> 32) == gen && (uint32_t)c >= r->nr) )
         {
-            po_cmpxchg(&e->pos, pos, pos + 1);
+            pageone_cmpxchg(&e->pos, pos, pos + 1);
             continue;
         }
         if ( (c >> 32) != gen )
@@ -1067,7 +967,7 @@ static bool claim(struct pageone *e, struct pageone_range **rp,
         *nr = r->nr - *start;
         if ( *nr > PAGEONE_CHUNK )
             *nr = PAGEONE_CHUNK;
-        if ( po_cmpxchg(&r->cursor, c, n + *nr) != c )
+        if ( pageone_cmpxchg(&r->cursor, c, n + *nr) != c )
             continue;
         *rp = r;
         return true;
@@ -1076,25 +976,25 @@ static bool claim(struct pageone *e, struct pageone_range **rp,
 
 static void end_pass(struct pageone *e, uint32_t gen)
 {
-    uint64_t pos = po_read_once(e->pos), a;
+    uint64_t pos = pageone_read_once(e->pos), a;
 
     if ( (uint32_t)(pos >> 32) != gen ||
-         (uint32_t)pos < po_read_once(e->nr_slots) )
+         (uint32_t)pos < pageone_read_once(e->nr_slots) )
         return;
-    if ( po_cmpxchg(&e->pos, pos, (uint64_t)(gen + 1) << 32) != pos )
+    if ( pageone_cmpxchg(&e->pos, pos, (uint64_t)(gen + 1) << 32) != pos )
         return;
 
-    po_add64(&e->full_scans, 1);
+    add64(&e->full_scans, 1);
     do {
-        a = po_read_once(e->activity);
-    } while ( po_cmpxchg(&e->activity, a, 0) != a );
+        a = pageone_read_once(e->activity);
+    } while ( pageone_cmpxchg(&e->activity, a, 0) != a );
     if ( !a )
     {
         /* Quiet pass: sleep until kicked. */
-        po_write_once(e->idle, 1);
-        po_smp_mb();
-        if ( po_read_once(e->activity) )
-            po_write_once(e->idle, 0);
+        pageone_write_once(e->idle, 1);
+        pageone_smp_mb();
+        if ( pageone_read_once(e->activity) )
+            pageone_write_once(e->idle, 0);
     }
 }
 
@@ -1102,7 +1002,7 @@ bool pageone_scan(struct pageone *e, unsigned int budget)
 {
     unsigned int done = 0;
 
-    if ( po_read_once(e->idle) )
+    if ( pageone_read_once(e->idle) )
         return false;
 
     pageone_enter(e);
@@ -1112,33 +1012,32 @@ bool pageone_scan(struct pageone *e, unsigned int budget)
         unsigned long start, nr, i;
         uint32_t gen;
 
-        po_add64(&e->inflight, 1);
+        add64(&e->inflight, 1);
         if ( !claim(e, &r, &start, &nr, &gen) )
         {
             /*
              * End of the pass: the last CPU out closes it.  Return either
              * way, so that a caller sees pass boundaries.
              */
-            if ( po_add64(&e->inflight, -1ULL) == 0 )
+            if ( add64(&e->inflight, -1ULL) == 0 )
                 end_pass(e, gen);
             break;
         }
         for ( i = start; i < start + nr; i++ )
             process_page(e, r, i);
         stat_add(e, r->group, PAGEONE_STAT_SCANNED, nr);
-        po_add64(&e->inflight, -1ULL);
+        add64(&e->inflight, -1ULL);
         done += nr;
     }
     pageone_exit(e);
-    pageone_epoch_poll(e);
 
-    return !po_read_once(e->idle);
+    return !pageone_read_once(e->idle);
 }
 
 void pageone_kick(struct pageone *e)
 {
     note_activity(e);
-    po_write_once(e->idle, 0);
+    pageone_write_once(e->idle, 0);
 }
 
 /* ---- setup ----------------------------------------------------------- */
@@ -1148,7 +1047,7 @@ void pageone_group_init(struct pageone_group *g, uint32_t id)
     unsigned int i;
 
     g->id = id;
-    g->key_salt = po_fmix(((uint64_t)id + 1) * H_K0);
+    g->key_salt = fmix64(((uint64_t)id + 1) * H_K0);
     for ( i = 0; i < PAGEONE_NR_STATS; i++ )
         g->stat[i] = 0;
 }
@@ -1163,9 +1062,8 @@ int pageone_init(struct pageone *e, const struct pageone_ops *ops, void *ctx,
     if ( root_bits < 4 || root_bits > 24 || root_bits % FANOUT_BITS ||
          !nr_cpus || !ops->zalloc || !ops->free || !ops->cpu_id ||
          !ops->should_stop || !ops->map || !ops->unmap || !ops->merge ||
-         !ops->frame_put ||
-         !!ops->call_rcu != !!ops->rcu_read_lock ||
-         !!ops->call_rcu != !!ops->rcu_read_unlock )
+         !ops->frame_put || !ops->rcu_read_lock || !ops->rcu_read_unlock ||
+         !ops->call_rcu )
         return -1;
 
     e->ops = ops;
@@ -1173,7 +1071,6 @@ int pageone_init(struct pageone *e, const struct pageone_ops *ops, void *ctx,
     e->seed = seed;
     e->nr_cpus = nr_cpus;
     e->root_bits = root_bits;
-    e->epoch = 3;
     e->pos = 0;
     e->inflight = 0;
     e->activity = 0;
@@ -1232,16 +1129,6 @@ void pageone_destroy(struct pageone *e)
 {
     unsigned long i;
 
-    for ( i = 0; i < e->nr_cpus; i++ )
-    {
-        unsigned int b;
-
-        for ( b = 0; b < 3; b++ )
-        {
-            free_list(e->pcpu[i].limbo[b]);
-            e->pcpu[i].limbo[b] = NULL;
-        }
-    }
     for ( i = 0; i < (1UL << e->root_bits); i++ )
         destroy_value(e, e->root[i]);
     e->ops->free(e->ctx, e->root);
@@ -1261,7 +1148,7 @@ int pageone_range_add(struct pageone *e, struct pageone_range *r)
     r->dying = 0;
     for ( i = 0; i < PAGEONE_MAX_RANGES; i++ )
     {
-        if ( po_cmpxchg(&e->ranges[i], (struct pageone_range *)NULL, r) ==
+        if ( pageone_cmpxchg(&e->ranges[i], (struct pageone_range *)NULL, r) ==
              NULL )
             break;
     }
@@ -1269,8 +1156,8 @@ int pageone_range_add(struct pageone *e, struct pageone_range *r)
         return -1;
     r->slot = i;
     do {
-        n = po_read_once(e->nr_slots);
-    } while ( n <= i && po_cmpxchg(&e->nr_slots, n, i + 1) != n );
+        n = pageone_read_once(e->nr_slots);
+    } while ( n <= i && pageone_cmpxchg(&e->nr_slots, n, i + 1) != n );
     pageone_kick(e);
     return 0;
 }
@@ -1300,7 +1187,7 @@ static bool subtree_empty(uintptr_t v)
     if ( (v & TAG_MASK) != TAG_INNER )
         return !v;
     for ( i = 0; i < FANOUT; i++ )
-        if ( !subtree_empty(po_read_once(
+        if ( !subtree_empty(pageone_read_once(
                  ((struct pageone_inner *)untag(v))->slot[i])) )
             return false;
     return true;
@@ -1319,11 +1206,11 @@ static void tree_reset(struct pageone *e)
 
     for ( i = 0; i < (1UL << e->root_bits); i++ )
     {
-        uintptr_t v = po_read_once(e->root[i]);
+        uintptr_t v = pageone_read_once(e->root[i]);
 
         if ( (v & TAG_MASK) != TAG_INNER || !subtree_empty(v) )
             continue;
-        if ( po_cmpxchg(&e->root[i], v, (uintptr_t)0) == v )
+        if ( pageone_cmpxchg(&e->root[i], v, (uintptr_t)0) == v )
             retire(e, &((struct pageone_inner *)untag(v))->rcu,
                    free_inner_cb);
     }
@@ -1343,9 +1230,9 @@ void pageone_range_remove(struct pageone *e, struct pageone_range *r)
 {
     unsigned long i;
 
-    po_write_once(r->dying, 1);
-    po_smp_mb();
-    po_write_once(e->ranges[r->slot], (struct pageone_range *)NULL);
+    pageone_write_once(r->dying, 1);
+    pageone_smp_mb();
+    pageone_write_once(e->ranges[r->slot], (struct pageone_range *)NULL);
 
     pageone_enter(e);
     for ( i = 0; i < r->nr; i++ )
@@ -1356,10 +1243,10 @@ void pageone_range_remove(struct pageone *e, struct pageone_range *r)
         page_drop(e, r, p);
         pageone_page_unlock(e, r, i);
     }
-    for ( i = 0; i < po_read_once(e->nr_slots); i++ )
-        if ( po_read_once(e->ranges[i]) )
+    for ( i = 0; i < pageone_read_once(e->nr_slots); i++ )
+        if ( pageone_read_once(e->ranges[i]) )
             break;
-    if ( i == po_read_once(e->nr_slots) )
+    if ( i == pageone_read_once(e->nr_slots) )
         tree_reset(e);
     pageone_exit(e);
     retire(e, &r->rcu, range_release_cb);
@@ -1375,13 +1262,13 @@ void pageone_stats_read(struct pageone *e, struct pageone_group *g,
         int64_t v = 0;
 
         if ( g )
-            v = (int64_t)po_read_once(g->stat[i]);
+            v = (int64_t)pageone_read_once(g->stat[i]);
         else
             for ( c = 0; c < e->nr_cpus; c++ )
-                v += po_read_once(e->pcpu[c].stat[i]);
+                v += pageone_read_once(e->pcpu[c].stat[i]);
         out->v[i] = v;
     }
-    out->full_scans = po_read_once(e->full_scans);
+    out->full_scans = pageone_read_once(e->full_scans);
     out->frames_saved = out->v[PAGEONE_STAT_PAGES_SHARED] -
                         out->v[PAGEONE_STAT_SHARED_FRAMES] +
                         out->v[PAGEONE_STAT_ZERO_PAGES];

@@ -5,8 +5,8 @@
  * A lock-free hash trie keyed by (share group, 64-bit content hash) holds
  * candidate entries (unmerged guest pages seen unchanged across two scans)
  * and stable entries (shared, read-only frames).  Any number of CPUs scan
- * concurrently in bounded chunks (pageone_scan()); memory is reclaimed with
- * an epoch scheme (or the port's RCU).  See docs/pageone-design.md.
+ * concurrently in bounded chunks (pageone_scan()); memory is reclaimed
+ * through the port's RCU (ops->call_rcu).  See docs/pageone-design.md.
  *
  * Concurrency contract for the port:
  *  - every entry point may be called from any CPU concurrently, but not
@@ -28,12 +28,16 @@
 struct pageone;
 struct pageone_entry;
 
-/* Deferred-free head, embedded in every retired object. */
+/*
+ * Deferred-free head, embedded in every retired object.  The core sets fn
+ * and eng; the port keeps its own RCU head (Xen's struct rcu_head, the
+ * native epoch list link) in port_priv and calls head->fn(head) once a
+ * grace period has passed.
+ */
 struct pageone_rcu_head {
-    struct pageone_rcu_head *next;
     void (*fn)(struct pageone_rcu_head *head);
     struct pageone *eng;
-    uintptr_t port_priv[2];     /* room for the port's own rcu_head */
+    uintptr_t port_priv[2];
 };
 
 /* Per guest page state.  The port allocates an array per range, zeroed. */
@@ -126,20 +130,18 @@ struct pageone_ops {
     int (*merge)(void *ctx, struct pageone_mref *dst,
                  const struct pageone_mref *src);
     void (*frame_put)(void *ctx, uint64_t frame);
-    /* optional RCU (all three or none); NULL: core's own epoch scheme */
+    /*
+     * RCU: read-side sections may nest; call_rcu runs head->fn(head) once
+     * every read-side section that was running when it was called has
+     * ended.  Every trie walk is inside a read-side section.
+     */
     void (*rcu_read_lock)(void *ctx);
     void (*rcu_read_unlock)(void *ctx);
     void (*call_rcu)(void *ctx, struct pageone_rcu_head *head);
-    /* optional test hook: rewrite a page's hash (force collisions) */
-    uint64_t (*hash_hook)(void *ctx, uint64_t hash, const void *va);
 };
 
 /* Per-CPU state, private. */
 struct pageone_pcpu {
-    uint64_t epoch_state;               /* (epoch << 1) | active */
-    unsigned int nest;
-    struct pageone_rcu_head *limbo[3];
-    uint64_t limbo_epoch[3];
     int64_t stat[PAGEONE_NR_STATS];
     char pad[64];
 };
@@ -154,7 +156,6 @@ struct pageone {
     unsigned int root_bits;
     uintptr_t *root;
     struct pageone_pcpu *pcpu;
-    uint64_t epoch;
     /* scan state */
     uint64_t pos;                       /* (pass << 32) | range slot */
     uint64_t inflight;
@@ -169,7 +170,10 @@ struct pageone {
 /* root_bits: log2 of the root fan-out (4..24, 0 = default 16). */
 int pageone_init(struct pageone *e, const struct pageone_ops *ops, void *ctx,
                  unsigned int nr_cpus, unsigned int root_bits, uint64_t seed);
-/* Single-threaded, no scanner running: drops everything, frees memory. */
+/*
+ * Single-threaded, no scanner running, every call_rcu callback already
+ * run by the port: drops everything, frees memory.
+ */
 void pageone_destroy(struct pageone *e);
 void pageone_group_init(struct pageone_group *g, uint32_t id);
 /*
@@ -191,8 +195,6 @@ void pageone_range_remove(struct pageone *e, struct pageone_range *r);
  */
 bool pageone_scan(struct pageone *e, unsigned int budget);
 void pageone_kick(struct pageone *e);
-/* Grace-period housekeeping; pageone_scan() calls it already. */
-void pageone_epoch_poll(struct pageone *e);
 
 /* ---- Port notifications ----------------------------------------------- */
 /* A shared/zero-merged guest page was unshared (guest write). */
@@ -226,9 +228,14 @@ enum pageone_pstate {
 enum pageone_pstate pageone_page_state(const struct pageone_page *p,
                                        const struct pageone_entry **entry);
 
-/* Direct tree access (unit tests); callers are inside pageone_enter(). */
+/* A read-side section of the port's RCU (ops->rcu_read_lock/unlock). */
 void pageone_enter(struct pageone *e);
 void pageone_exit(struct pageone *e);
+
+/*
+ * Direct tree access, for the native unit tests only (no port calls
+ * these); callers are inside pageone_enter().
+ */
 struct pageone_entry *pageone_tree_insert_candidate(struct pageone *e,
     struct pageone_group *g, uint64_t hash, struct pageone_range *r,
     unsigned long idx);

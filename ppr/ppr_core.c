@@ -188,24 +188,13 @@ static void ppr_hv_finish_batch(struct ppr_hv *hv)
         return;
 
     hv->stats.batches++;
-#ifndef PPR_MUTANT_SKIP_FLUSH
     hv->ops->flush(hv->priv);
     hv->stats.flushes++;
-#endif
 
     for ( i = 0; i < hv->batch_nr; i++ )
     {
         uint64_t gfn = hv->batch[i];
 
-#ifdef PPR_MUTANT_FREE_BEFORE_CONFIRM
-        hv->ops->free_frame(hv->priv, gfn);
-        hv->stats.frames_returned++;
-        if ( ppr_cmpxchg8(&s[gfn], XEN_PPR_RECLAIMING,
-                          XEN_PPR_RECLAIMED) != XEN_PPR_RECLAIMING )
-            hv->stats.restored++;
-        else
-            hv->stats.reclaimed++;
-#else
         /* Any other value: the guest wrote INUSE (or garbage) meanwhile. */
         if ( ppr_cmpxchg8(&s[gfn], XEN_PPR_RECLAIMING,
                           XEN_PPR_RECLAIMED) == XEN_PPR_RECLAIMING )
@@ -219,7 +208,6 @@ static void ppr_hv_finish_batch(struct ppr_hv *hv)
             hv->ops->restore(hv->priv, gfn);
             hv->stats.restored++;
         }
-#endif
     }
 
     hv->batch_nr = 0;

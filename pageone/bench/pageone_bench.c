@@ -164,9 +164,9 @@ static struct result run_pageone(unsigned char *img, unsigned long pages,
     for ( i = 0; i < threads; i++ )
     {
         po_native_cpu = i;
-        pageone_epoch_poll(&n.eng);
-        pageone_epoch_poll(&n.eng);
-        pageone_epoch_poll(&n.eng);
+        po_native_poll(&n);
+        po_native_poll(&n);
+        po_native_poll(&n);
     }
     po_native_fini(&n);
     for ( i = 0; i < nr_images; i++ )

@@ -128,12 +128,43 @@ static void n_frame_put(void *ctx, uint64_t frame)
     __atomic_fetch_sub(&n->frames_alive, 1, __ATOMIC_RELAXED);
 }
 
-static uint64_t n_hash_hook(void *ctx, uint64_t hash, const void *va)
+static void n_rcu_read_lock(void *ctx)
 {
     struct po_native *n = ctx;
 
-    return n->hash_hook ? n->hash_hook(ctx, hash, va) : hash;
+    po_epoch_enter(&n->ep, po_native_cpu);
 }
+
+static void n_rcu_read_unlock(void *ctx)
+{
+    struct po_native *n = ctx;
+
+    po_epoch_exit(&n->ep, po_native_cpu);
+}
+
+static void n_call_rcu(void *ctx, struct pageone_rcu_head *head)
+{
+    struct po_native *n = ctx;
+
+    po_epoch_retire(&n->ep, po_native_cpu, head);
+}
+
+void po_native_poll(struct po_native *n)
+{
+    po_epoch_poll(&n->ep, po_native_cpu);
+}
+
+#ifdef PAGEONE_TEST_HASH
+/* pageone_page_hash() of the tests' build (pageone_platform.h). */
+uint64_t po_native_hash(void *ctx, uint64_t seed, const void *va,
+                        bool *is_zero)
+{
+    struct po_native *n = ctx;
+    uint64_t h = pageone_hash_page(seed, va, is_zero);
+
+    return n->hash_hook ? n->hash_hook(ctx, h, va) : h;
+}
+#endif
 
 int po_native_init(struct po_native *n, unsigned int nr_cpus,
                    unsigned int root_bits, bool copy_frames)
@@ -149,13 +180,23 @@ int po_native_init(struct po_native *n, unsigned int nr_cpus,
     n->ops.unmap = n_unmap;
     n->ops.merge = n_merge;
     n->ops.frame_put = n_frame_put;
-    n->ops.hash_hook = n_hash_hook;
-    return pageone_init(&n->eng, &n->ops, n, nr_cpus, root_bits,
-                        0x5eed0f9a6e0e0001ULL);
+    n->ops.rcu_read_lock = n_rcu_read_lock;
+    n->ops.rcu_read_unlock = n_rcu_read_unlock;
+    n->ops.call_rcu = n_call_rcu;
+    if ( po_epoch_init(&n->ep, nr_cpus) )
+        return -1;
+    if ( pageone_init(&n->eng, &n->ops, n, nr_cpus, root_bits,
+                      0x5eed0f9a6e0e0001ULL) )
+    {
+        po_epoch_fini(&n->ep);
+        return -1;
+    }
+    return 0;
 }
 
 void po_native_fini(struct po_native *n)
 {
+    po_epoch_fini(&n->ep);
     pageone_destroy(&n->eng);
 }
 

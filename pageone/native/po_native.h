@@ -6,19 +6,26 @@
  * frame_of[] array (what a p2m entry would point at) instead of remapping.
  * Frames are either private copies (copy_frames: content stays immutable
  * even if the page is later written, as after a COW break) or aliases of
- * the first page (benchmark: the images never change).
+ * the first page (benchmark: the images never change).  RCU is the
+ * epoch scheme of po_epoch.c.
  */
 #ifndef PO_NATIVE_H
 #define PO_NATIVE_H
 
 #include "../pageone_core.h"
+#include "po_epoch.h"
 
 struct po_native {
     struct pageone eng;
     struct pageone_ops ops;
+    struct po_epoch ep;
     bool copy_frames;           /* frames are private copies */
     bool verify;                /* merge re-compares (as a real port must) */
     volatile int stop;          /* should_stop() answer */
+    /*
+     * Test builds (PAGEONE_TEST_HASH): rewrites each page's hash, to force
+     * collisions.
+     */
     uint64_t (*hash_hook)(void *ctx, uint64_t hash, const void *va);
     /* counters, atomic */
     uint64_t merges;
@@ -44,7 +51,10 @@ extern __thread unsigned int po_native_cpu;
 
 int po_native_init(struct po_native *n, unsigned int nr_cpus,
                    unsigned int root_bits, bool copy_frames);
+/* Runs every pending RCU callback, then destroys the engine. */
 void po_native_fini(struct po_native *n);
+/* RCU housekeeping for the calling CPU (po_native_cpu). */
+void po_native_poll(struct po_native *n);
 /* Pages are zeroed; base may be NULL (allocated here, 4 KiB aligned). */
 int po_nrange_init(struct po_nrange *nr, struct pageone_group *g,
                    unsigned long pages, unsigned char *base);

@@ -23,7 +23,11 @@ static unsigned int po_fails, po_checks;
 static inline int po_result(const char *name)
 {
     printf("%s: %u checks, %u failed\n", name, po_checks, po_fails);
-    printf("Test result: %s\n", po_fails ? "FAILURE" : "SUCCESS");
+    if ( po_fails )
+        printf("Test result: FAILURE: %u of %u checks failed\n", po_fails,
+               po_checks);
+    else
+        printf("Test result: SUCCESS\n");
     return po_fails ? 1 : 0;
 }
 

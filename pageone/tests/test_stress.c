@@ -107,7 +107,7 @@ static void churn(void)
     pageone_range_remove(&n.eng, &r->r);
     while ( !r->released )
     {
-        pageone_epoch_poll(&n.eng);
+        po_native_poll(&n);
         sched_yield();
     }
     r->released = 0;
@@ -130,7 +130,7 @@ static void *mutator(void *arg)
             churn();
         if ( !(i % 64) )
         {
-            pageone_epoch_poll(&n.eng);
+            po_native_poll(&n);
             sched_yield();
         }
     }
@@ -167,7 +167,7 @@ static void quiesce_all(void)
     {
         po_native_cpu = i;
         for ( k = 0; k < 4; k++ )
-            pageone_epoch_poll(&n.eng);
+            po_native_poll(&n);
     }
     po_native_cpu = nr_threads + 1;
 }
@@ -323,7 +323,7 @@ int main(int argc, char **argv)
     po_native_cpu = nr_threads + 1;
     if ( po_native_init(&n, nr_threads + 2, 8, true) )
     {
-        printf("Test result: FAILURE\n");
+        printf("Test result: FAILURE: engine init failed\n");
         return 1;
     }
     allocs = n.allocs_alive;            /* root and per-cpu state */
@@ -377,6 +377,15 @@ int main(int argc, char **argv)
 
     quiesce_all();
     verify();
+    if ( collide )
+    {
+        struct pageone_stats gs;
+
+        /* The cut hash must have been in use (the tests' build). */
+        pageone_stats_read(&n.eng, NULL, &gs);
+        CHECK(gs.v[PAGEONE_STAT_COLLISIONS] > 0,
+              "no collision was compared away");
+    }
 
     for ( ri = 0; ri < NR_RANGES; ri++ )
         pageone_range_remove(&n.eng, &rng[ri].r);

@@ -20,12 +20,12 @@ static struct pageone_stats st(struct pageone *e, struct pageone_group *g)
 
 #define S(e, g, x) (st(e, g).v[PAGEONE_STAT_##x])
 
-static void quiesce(struct pageone *e)
+static void quiesce(struct po_native *n)
 {
     unsigned int i;
 
     for ( i = 0; i < 8; i++ )
-        pageone_epoch_poll(e);
+        po_native_poll(n);
 }
 
 /* Run until the engine finishes the current pass. */
@@ -159,7 +159,7 @@ static void test_tree(void)
     pageone_tree_lookup(&n.eng, &g, 7, lk_fn, &l);
     CHECK(l.seen == 1, "1 left, saw %u", l.seen);
     pageone_exit(&n.eng);
-    quiesce(&n.eng);
+    quiesce(&n);
 
     po_native_fini(&n);
     po_nrange_fini(&r);
@@ -271,7 +271,7 @@ static void test_scan(bool collide)
     pageone_cow_break(e, &r.r, 4);
     CHECK(S(e, &g, SHARED_FRAMES) == 1 && S(e, &g, ZERO_PAGES) == 2,
           "%s: last sharer gone", t);
-    quiesce(e);
+    quiesce(&n);
     CHECK(n.frames_alive == 1, "%s: frame freed (%llu alive)", t,
           (unsigned long long)n.frames_alive);
     r.frame_of[0] = r.frame_of[1] = r.frame_of[2] = r.frame_of[3] = 0;
@@ -280,7 +280,7 @@ static void test_scan(bool collide)
           "%s: re-merged after COW", t);
 
     pageone_range_remove(e, &r.r);
-    quiesce(e);
+    quiesce(&n);
     CHECK(r.released, "%s: range released", t);
     CHECK(S(e, &g, CANDIDATES) == 0 && S(e, &g, SHARED_FRAMES) == 0 &&
           S(e, &g, PAGES_SHARED) == 0 && S(e, &g, ZERO_PAGES) == 0,
@@ -341,7 +341,7 @@ static void test_groups(void)
     pageone_range_remove(e, &ra.r);
     pageone_range_remove(e, &rb.r);
     pageone_range_remove(e, &rc.r);
-    quiesce(e);
+    quiesce(&n);
     CHECK(n.frames_alive == 0, "frames leaked");
     po_native_fini(&n);
     po_nrange_fini(&ra);
@@ -370,7 +370,7 @@ static void test_merge_fail(void)
     run_idle(e);
     CHECK(st(e, &g).frames_saved == 3 + 2 + 3, "merged after recovery");
     pageone_range_remove(e, &r.r);
-    quiesce(e);
+    quiesce(&n);
     po_native_fini(&n);
     po_nrange_fini(&r);
 }

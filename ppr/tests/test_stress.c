@@ -588,8 +588,11 @@ int main(int argc, char **argv)
 
     /* A run that never reclaimed or raced proves nothing. */
     ok = !violations && tot.reclaimed && zchk && kchk;
-    if ( !violations && !ok )
-        printf("stress test did not exercise reclaim\n");
-    printf("Test result: %s\n", ok ? "SUCCESS" : "FAILURE");
+    if ( violations )
+        printf("Test result: FAILURE: %lu violations\n", violations);
+    else if ( !ok )
+        printf("Test result: FAILURE: the run did not exercise reclaim\n");
+    else
+        printf("Test result: SUCCESS\n");
     return ok ? 0 : 1;
 }

@@ -456,6 +456,10 @@ int main(void)
     test_races();
 
     printf("ppr unit: %u checks, %u failed\n", nr_checks, nr_failed);
-    printf("Test result: %s\n", nr_failed ? "FAILURE" : "SUCCESS");
+    if ( nr_failed )
+        printf("Test result: FAILURE: %u of %u checks failed\n", nr_failed,
+               nr_checks);
+    else
+        printf("Test result: SUCCESS\n");
     return nr_failed ? 1 : 0;
 }
