@@ -2,6 +2,13 @@
 /*
  * PPR on Xen: hostile-guest test interface (CONFIG_PPR_GUEST_HOSTILE).
  *
+ * What is left here needs kernel context: the driver's own array and
+ * pages, the scanner running over them, frames only the kernel knows.
+ * Misuse of the ABI that any caller can commit (bad sizes, flags,
+ * handles, duplicate or non-RAM frames, re-registration, unknown sub-ops,
+ * foreign domains) is tested from guest user space by the XTF-style
+ * tests in tests/osstest/xtf of the Dynamic VM tree.
+ *
  * Write a command to /sys/kernel/debug/ppr/hostile, read the result back
  * (one "DVM-PPR-HOSTILE test=... key=value" line per test or case):
  *
@@ -13,13 +20,11 @@
  *                  mark it INUSE and check it against the old state
  *                  (intact unless Xen reclaimed it, then all zero),
  *                  verify a rewrite, free them
- *   reregister     register again while registered (expect -EEXIST)
- *   bogus          unregister, try invalid registrations (bad flags,
- *                  sizes, handle, duplicate, MMIO, out-of-range and
- *                  special frames), register the real array again
+ *   bogus          unregister, try to register Xen's own pages in the
+ *                  guest's physical space (shared info, grant table),
+ *                  register the real array again
  *   flap N         unregister + register N times (run while the guest
  *                  churns memory: unregister while Xen scans)
- *   badop          unknown sub-op, bad unregister/get_stats arguments
  *   huge N MS      unregister, try arrays far larger than the guest, then
  *                  register the largest one the hypervisor accepts (the
  *                  entries past RAM FREE), lie about N pages in it for
@@ -56,7 +61,7 @@
 #include <xen/xen-ops.h>
 #include <asm/xen/hypercall.h>
 
-#include "ppr_guest.h"
+#include "../ppr_guest.h"
 
 /* Through the driver's transport: Xen's hypercall or KVM's MSR. */
 static long HYPERVISOR_ppr_op(unsigned int cmd, void *arg)
@@ -254,12 +259,16 @@ static void bogus_case(struct bogus_stats *bs, const char *name, long rc,
 	       name, rc, expect, rc != 0);
 }
 
+/*
+ * Frames Xen put in the guest's physical space for its own use: RAM by
+ * address, but not the guest's to give.  Only the kernel knows where
+ * they are.
+ */
 static void hostile_bogus(void)
 {
 	struct bogus_stats bs = { 0 };
-	xen_pfn_t f[2], f0 = ppr_frames[0];
 	bool was = ppr_registered;
-	u64 big;
+	xen_pfn_t f;
 	long rc;
 
 	if (was) {
@@ -271,46 +280,16 @@ static void hostile_bogus(void)
 		}
 	}
 
-	f[0] = f0;
-	bogus_case(&bs, "flags", try_register(f, 1, 1, 1), -EINVAL);
-	bogus_case(&bs, "zero-entries", try_register(f, 0, 0, 0), -EINVAL);
-	bogus_case(&bs, "frames-mismatch",
-		   try_register(f, 1, 2 * XEN_PPR_ENTRIES_PER_FRAME, 0),
-		   -EINVAL);
-	big = ppr_query_info.max_entries + 1;
-	if (DIV_ROUND_UP_ULL(big, XEN_PPR_ENTRIES_PER_FRAME) <= U32_MAX)
-		bogus_case(&bs, "too-big",
-			   try_register(f, DIV_ROUND_UP_ULL(big,
-				XEN_PPR_ENTRIES_PER_FRAME), big, 0), -E2BIG);
-	bogus_case(&bs, "null-handle", try_register(NULL, 1, 1, 0), -EFAULT);
-	f[0] = f0;
-	f[1] = f0;
-	bogus_case(&bs, "duplicate",
-		   try_register(f, 2, 2 * XEN_PPR_ENTRIES_PER_FRAME, 0),
-		   -EINVAL);
-	f[0] = 0xfee00;		/* local APIC */
-	bogus_case(&bs, "mmio-lapic", try_register(f, 1, 1, 0), -EPERM);
-	f[0] = 0xfeff0;		/* below 4 GiB, outside the PVH memory map */
-	bogus_case(&bs, "mmio-hole", try_register(f, 1, 1, 0), -EPERM);
-	f[0] = max_pfn + 0x100000;
-	bogus_case(&bs, "beyond-ram", try_register(f, 1, 1, 0), -EPERM);
-	f[0] = (1UL << 52) - 1;
-	bogus_case(&bs, "huge-gfn", try_register(f, 1, 1, 0), -EPERM);
 	if (xen_domain()) {
-		f[0] = PFN_DOWN(__pa(HYPERVISOR_shared_info));
-		bogus_case(&bs, "shared-info", try_register(f, 1, 1, 0),
+		f = PFN_DOWN(__pa(HYPERVISOR_shared_info));
+		bogus_case(&bs, "shared-info", try_register(&f, 1, 1, 0),
 			   -EPERM);
 	}
 	if (xen_domain() && xen_auto_xlat_grant_frames.count) {
-		f[0] = xen_auto_xlat_grant_frames.pfn[0];
-		bogus_case(&bs, "grant-table", try_register(f, 1, 1, 0),
+		f = xen_auto_xlat_grant_frames.pfn[0];
+		bogus_case(&bs, "grant-table", try_register(&f, 1, 1, 0),
 			   -EPERM);
 	}
-	f[0] = f0;
-	f[1] = 0xfee00;
-	bogus_case(&bs, "ram-then-mmio",
-		   try_register(f, 2, 2 * XEN_PPR_ENTRIES_PER_FRAME, 0),
-		   -EPERM);
 
 	rc = was ? ppr_register() : 0;
 	result("DVM-PPR-HOSTILE test=bogus cases=%u refused=%u accepted=%u exact=%u reregister_rc=%ld\n",
@@ -444,52 +423,6 @@ out:
 	       bs.accepted, rereg_rc);
 }
 
-static void hostile_badop(void)
-{
-	struct xen_ppr_unregister unreg = { .flags = 1 };
-	struct xen_ppr_stats st;
-	struct xen_ppr_get_stats gs = { .domid = 0, .size = sizeof(st) };
-	long rc;
-
-	rc = HYPERVISOR_ppr_op(99, NULL);
-	result("DVM-PPR-HOSTILE test=badop case=unknown-cmd rc=%ld expect=%d\n",
-	       rc, -EINVAL);
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_query, NULL);
-	result("DVM-PPR-HOSTILE test=badop case=query-null rc=%ld expect=%d\n",
-	       rc, -EFAULT);
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_unregister, &unreg);
-	if (!rc)
-		ppr_registered = false;
-	result("DVM-PPR-HOSTILE test=badop case=unregister-flags rc=%ld expect=%d\n",
-	       rc, -EINVAL);
-	unreg.flags = 0;
-	unreg.pad = 1;
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_unregister, &unreg);
-	if (!rc)
-		ppr_registered = false;
-	result("DVM-PPR-HOSTILE test=badop case=unregister-pad rc=%ld expect=%d\n",
-	       rc, -EINVAL);
-	set_xen_guest_handle(gs.stats, &st);
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_get_stats, &gs);
-	result("DVM-PPR-HOSTILE test=badop case=stats-dom0 rc=%ld expect=%d\n",
-	       rc, -EPERM);
-	gs.domid = DOMID_SELF;
-	gs.size = 8;
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_get_stats, &gs);
-	result("DVM-PPR-HOSTILE test=badop case=stats-small rc=%ld expect=%d\n",
-	       rc, -EINVAL);
-	gs.size = sizeof(st);
-	set_xen_guest_handle(gs.stats, NULL);
-	rc = HYPERVISOR_ppr_op(XEN_PPROP_get_stats, &gs);
-	result("DVM-PPR-HOSTILE test=badop case=stats-null rc=%ld expect=%d\n",
-	       rc, ppr_registered ? -EFAULT : -ENOENT);
-	if (!ppr_registered) {
-		rc = ppr_register();
-		result("DVM-PPR-HOSTILE test=badop case=reregister rc=%ld expect=0\n",
-		       rc);
-	}
-}
-
 /*
  * ioread N: N pages fresh from the page allocator, not zeroed, so that
  * those whose frames Xen reclaimed are still without one; each is filled
@@ -542,6 +475,18 @@ static void hostile_ioread(unsigned long n)
 	kvfree(pages);
 }
 
+/*
+ * Commands whose cases moved to the XTF-style tests (pure ABI misuse:
+ * re-registration, unknown sub-ops, bad arguments).  Still accepted and
+ * answered with a line that says so, for the workload scripts that send
+ * them (tests/osstest/guest/ppr-hostile.sh); drop a name here once no
+ * script sends it.
+ */
+static bool hostile_retired(const char *cmd)
+{
+	return !strcmp(cmd, "reregister") || !strcmp(cmd, "badop");
+}
+
 static ssize_t hostile_write(struct file *file, const char __user *ubuf,
 			     size_t len, loff_t *ppos)
 {
@@ -564,15 +509,13 @@ static ssize_t hostile_write(struct file *file, const char __user *ubuf,
 		hostile_garbage(a);
 	} else if (!strcmp(cmd, "lie") && n >= 2 && a) {
 		hostile_lie(a, n >= 3 ? b : 1000);
-	} else if (!strcmp(cmd, "reregister")) {
-		result("DVM-PPR-HOSTILE test=reregister registered=%d rc=%ld expect=%d\n",
-		       ppr_registered, ppr_register(), -EEXIST);
+	} else if (hostile_retired(cmd)) {
+		result("DVM-PPR-HOSTILE test=%s retired=1 see=tests/osstest/xtf\n",
+		       cmd);
 	} else if (!strcmp(cmd, "bogus")) {
 		hostile_bogus();
 	} else if (!strcmp(cmd, "flap") && n >= 2) {
 		hostile_flap(a);
-	} else if (!strcmp(cmd, "badop")) {
-		hostile_badop();
 	} else if (!strcmp(cmd, "huge") && n >= 2) {
 		hostile_huge(a, n >= 3 ? b : 1000);
 	} else if (!strcmp(cmd, "ioread") && n >= 2 && a) {
