@@ -74,66 +74,90 @@ CFG
 # markers into steps: `boot` (Xen + dom0 up), then one per dom0 step.
 # Per-step timeouts come from the BEGIN markers; a Xen panic or a hang
 # fails the current step and stops the machine.
+#
+# $BOOT_JOBS (set by run-flight for a boot group, docs/harness.md): the
+# jobs that share this boot, JOB first.  dom0 runs their scripts one after
+# the other, between DVM-JOB-BEGIN and DVM-JOB-END markers; each job's
+# steps, logs and serial.log (its part of the console, the boot with the
+# first) go to its own directory under $FLIGHT_DIR, the boot's whole
+# console to JOB's console.log.
 qemu_run() {
-    local flavour=$1 job=$2 iso serial qpid t0 now deadline cur="" cur_t0
-    local line n=0 status result=0 budget
+    local flavour=$1 job=$2 jobs iso serial qpid t0 now deadline cur=""
+    local cur_t0 line n=0 status result=0 budget j dir
+    jobs=${BOOT_JOBS:-$job}
     iso=$JOB_DIR/boot.iso
     serial=$JOB_DIR/serial.log
+    [ "$jobs" = "$job" ] || serial=$JOB_DIR/console.log
     t0=$(date +%s)
     if [ ! -x "$DVM_QEMU" ]; then
         record_step iso broken 0 "no emulator $DVM_QEMU (scripts/build-qemu.sh)"
         return 2
     fi
-    if ! make_iso "$flavour" "$job" "$iso" > "$JOB_DIR/iso.log" 2>&1; then
+    if ! make_iso "$flavour" "$(echo $jobs | tr ' ' ',')" "$iso" \
+            > "$JOB_DIR/iso.log" 2>&1; then
         record_step iso broken $(( $(date +%s) - t0 )) "no ISO (build outputs missing?)"
         return 2
     fi
     record_step iso pass $(( $(date +%s) - t0 ))
     : > "$serial"
     t0=$(date +%s)
-    timeout -s KILL $((DVM_QEMU_BOOT_TIMEOUT + ${JOB_TIMEOUT:-1800})) \
+    timeout -s KILL $((DVM_QEMU_BOOT_TIMEOUT + ${GROUP_TIMEOUT:-${JOB_TIMEOUT:-1800}})) \
         "$DVM_QEMU" -machine q35 -cpu "$DVM_QEMU_CPU" -m "$QEMU_MEM_MB" \
         -smp "$QEMU_SMP" -nographic -no-reboot -monitor none \
         -cdrom "$iso" -serial "file:$serial" ${DVM_QEMU_ARGS:-} \
         > "$JOB_DIR/qemu.log" 2>&1 &
     qpid=$!
+    dir=$JOB_DIR
+    [ "$serial" = "$dir/serial.log" ] || : > "$dir/serial.log"
     cur=boot; cur_t0=$t0; deadline=$((t0 + DVM_QEMU_BOOT_TIMEOUT))
-    : > "$JOB_DIR/boot.log"
+    : > "$dir/boot.log"
     while :; do
         now=$(date +%s)
         # Consume complete new lines of the serial log.
         while IFS= read -r line; do
             n=$((n + 1))
             line=${line%%$'\r'*}
+            # A job's part of the console, for its own checks.
+            [ "$serial" = "$JOB_DIR/serial.log" ] ||
+                printf '%s\n' "$line" >> "$dir/serial.log"
             case "$line" in
                 *DVM-DOM0-READY*)
-                    record_step boot pass $((now - cur_t0))
+                    JOB_DIR=$dir record_step boot pass $((now - cur_t0))
                     cur=""; deadline=$((now + 120)) ;;
                 *DVM-DOM0-BROKEN*)
-                    record_step "${cur:-dom0}" fail $((now - cur_t0)) "${line#*DVM-DOM0-BROKEN }"
+                    JOB_DIR=$dir record_step "${cur:-dom0}" fail $((now - cur_t0)) "${line#*DVM-DOM0-BROKEN }"
                     cur=""; result=1 ;;
+                *DVM-JOB-BEGIN\ *)
+                    set -- ${line#*DVM-JOB-BEGIN }
+                    dir=$FLIGHT_DIR/$1
+                    date +%s > "$dir/begin"
+                    [ "$dir" = "$JOB_DIR" ] || : > "$dir/serial.log"
+                    cur=""; deadline=$((now + 120)) ;;
                 *DVM-STEP-BEGIN\ *)
                     set -- ${line#*DVM-STEP-BEGIN }
                     cur=$1; cur_t0=$now
                     budget=${2#timeout=}
                     deadline=$((now + budget))
-                    printf '%s\n' "$line" > "$JOB_DIR/$cur.log" ;;
+                    printf '%s\n' "$line" > "$dir/$cur.log" ;;
                 *DVM-STEP-END\ *)
                     set -- ${line#*DVM-STEP-END }
-                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$JOB_DIR/$cur.log"
+                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$dir/$cur.log"
                     status=$2
                     case $status in pass|skip) ;; *) result=1 ;; esac
-                    record_step "$1" "$status" $((now - cur_t0)) "${3:-}"
+                    JOB_DIR=$dir record_step "$1" "$status" $((now - cur_t0)) "${3:-}"
                     cur=""; deadline=$((now + 120)) ;;
                 *DVM-JOB-END*)
+                    date +%s > "$dir/end"
+                    cur=""; deadline=$((now + 120)) ;;
+                *DVM-BOOT-END*)
                     cur=""; deadline=$((now + 30)) ;;
                 *"Panic on CPU"*|*"FATAL TRAP"*|*"Kernel panic"*)
-                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$JOB_DIR/$cur.log"
-                    record_step "${cur:-crash}" fail $((now - cur_t0)) "crash: $line"
+                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$dir/$cur.log"
+                    JOB_DIR=$dir record_step "${cur:-crash}" fail $((now - cur_t0)) "crash: $line"
                     result=1; cur=""
                     deadline=$((now + 5)) ;;
                 *)
-                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$JOB_DIR/$cur.log" ;;
+                    [ -n "$cur" ] && printf '%s\n' "$line" >> "$dir/$cur.log" ;;
             esac
         done < <(tail -n +$((n + 1)) "$serial")
         if ! kill -0 $qpid 2>/dev/null; then
@@ -142,7 +166,7 @@ qemu_run() {
         fi
         if [ "$now" -ge "$deadline" ]; then
             if [ -n "$cur" ]; then
-                record_step "$cur" fail $((now - cur_t0)) "timeout"
+                JOB_DIR=$dir record_step "$cur" fail $((now - cur_t0)) "timeout"
                 result=1
                 cur=""
             fi
@@ -155,16 +179,22 @@ qemu_run() {
         sleep 1
     done
     if [ -n "$cur" ]; then
-        record_step "$cur" fail $(( $(date +%s) - cur_t0 )) "machine stopped"
+        JOB_DIR=$dir record_step "$cur" fail $(( $(date +%s) - cur_t0 )) "machine stopped"
         result=1
     fi
-    if ! grep -q 'DVM-JOB-END' "$serial"; then
-        record_step job-end fail 0 "dom0 did not finish the job script"
-        result=1
-    fi
-    triple_faults || result=1
+    for j in $jobs; do
+        dir=$FLIGHT_DIR/$j
+        if ! grep -q -E "DVM-JOB-END job=$j([^a-z0-9-]|\$)" "$serial"; then
+            JOB_DIR=$dir record_step job-end fail 0 "dom0 did not finish the job script"
+            result=1
+        fi
+        JOB_DIR=$dir triple_faults || result=1
+    done
     return $result
 }
+
+# Xen's message for a guest triple fault, at the start of a console line.
+TRIPLE_FAULT_RE='^(XEN) .*d[0-9]*v[0-9]* Triple fault'
 
 # triple_faults: a guest that triple-faulted fails the job, whether or not
 # its steps noticed (a warm-up guest, say).  The step's log holds each of
@@ -172,9 +202,10 @@ qemu_run() {
 # and Xen's own state.
 triple_faults() {
     local n
-    n=$(grep -c 'Triple fault' "$JOB_DIR/serial.log")
+    # Xen's own line: a guest console copied to the log may repeat it.
+    n=$(grep -a -c "$TRIPLE_FAULT_RE" "$JOB_DIR/serial.log")
     [ "$n" -gt 0 ] || return 0
-    grep -a -A 24 'Triple fault' "$JOB_DIR/serial.log" | tr -d '\r' \
+    grep -a -A 24 "$TRIPLE_FAULT_RE" "$JOB_DIR/serial.log" | tr -d '\r' \
         > "$JOB_DIR/triple-fault.log"
     record_step triple-fault fail 0 "$n guest triple fault(s): see triple-fault.log"
     return 1

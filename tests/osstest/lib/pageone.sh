@@ -174,3 +174,10 @@ po_leak() {
     po_census
     leak_check "$(cat /tmp/po-free-before)" "the guests' lifetime"
 }
+
+# po_policy KEY=VALUE...: PageONE's host policy for this job (run, budget,
+# period, group: pageone-ctl set), whatever the boot said.
+po_policy() {
+    "$PO_CTL" set "$@" || { fail "pageone-ctl set $*"; return 1; }
+    "$PO_CTL" info
+}

@@ -115,3 +115,12 @@ guest_follow() {
             awk -v p="[$1] " '!/DVM-PPR-WAIT / { sub(/\r$/, ""); print p $0; fflush() }'
     ) &
 }
+
+# ppr_default_policy SCAN_MS: what domains created from now on start with
+# (reclaim on, that period, no min_age, no reserve): a job sets the period
+# it measures against, whatever the boot it shares with other jobs said.
+ppr_default_policy() {
+    xl-ppr policy --default --reclaim on --scan-ms "$1" --min-age 0 \
+        --reserve 0 || { fail "cannot set the default PPR policy"; return 1; }
+    xl-ppr policy --default
+}

@@ -59,6 +59,7 @@ cow_second() {
     "$PO_CTL" set run=1
 }
 
+step policy 60 po_policy run=1 budget=10 period=500
 step tools 60 po_tools
 step warmup 900 po_warmup
 step create 600 create

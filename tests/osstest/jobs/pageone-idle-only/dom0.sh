@@ -59,6 +59,7 @@ idle_progress() {
     po_verify pou1 pou2
 }
 
+step policy 60 po_policy run=0 budget=0 period=500
 step tools 60 po_tools
 step warmup 900 po_warmup
 step create 600 create

@@ -36,6 +36,7 @@ together() {
     po_verify poi1 poi2
 }
 
+step policy 60 po_policy run=1 budget=10 period=500
 step tools 60 po_tools
 step warmup 900 po_warmup
 step create 600 create

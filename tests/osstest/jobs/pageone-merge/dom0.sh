@@ -50,6 +50,7 @@ check() {
     po_verify $PO_GUESTS
 }
 
+step policy 60 po_policy run=0 budget=10 period=500
 step tools 60 po_tools
 PO_WARM_GUESTS=4
 

@@ -36,6 +36,7 @@ verify() {
     guest_gone f1 120
 }
 
+step policy 60 ppr_default_policy $PERIOD_MS
 step start 600 start
 step measure 200 measure
 step verify 360 verify

@@ -44,6 +44,7 @@ leak() {
         fail "Xen lost $((before - after)) pages across the hostile run"
 }
 
+step policy 60 ppr_default_policy 500
 step warmup 900 warmup
 step start 600 start
 step hostile 560 hostile

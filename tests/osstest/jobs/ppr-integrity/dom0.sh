@@ -29,6 +29,7 @@ finish() {
     guest_gone c1 120
 }
 
+step policy 60 ppr_default_policy 200
 step start 600 start
 step churn $((SECS + 260)) churn
 step finish 180 finish

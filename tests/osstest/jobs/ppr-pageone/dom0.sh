@@ -67,6 +67,8 @@ finish() {
     done
 }
 
+step policy 60 ppr_default_policy 1000
+step pageone-policy 60 po_policy run=1 budget=10 period=500
 step tools 60 po_tools
 PO_WARM_GUESTS=2
 step warmup 900 po_warmup

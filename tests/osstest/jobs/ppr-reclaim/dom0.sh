@@ -60,6 +60,7 @@ finish() {
         fail "Xen's counters do not show the reclaim and the refaults"
 }
 
+[ "$PPR_EXPECT" = none ] || step policy 60 ppr_default_policy $PERIOD_MS
 step start 600 start
 step measure 200 measure
 step verify 360 verify

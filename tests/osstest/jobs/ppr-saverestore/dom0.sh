@@ -51,6 +51,7 @@ after() {
     guest_gone s1 120
 }
 
+step policy 60 ppr_default_policy 1000
 step start 600 start
 step reclaimed 120 reclaimed
 step saverestore 400 saverestore
