@@ -1,5 +1,5 @@
 # Guest workload for ppr-hostile: misuse the PPR interface through the
-# driver's debugfs file (CONFIG_XEN_PPR_HOSTILE), then check the guest
+# driver's debugfs file (CONFIG_PPR_GUEST_HOSTILE), then check the guest
 # still works.  Every test prints DVM-PPR-HOSTILE test=... lines; the last
 # line is
 #   DVM-PPR-HOSTILE-DONE result=pass|fail corrupt=N accepted=N ...
