@@ -29,7 +29,7 @@ xen_bins="xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xenctx xen-hv
 tool_files=$(for b in $xen_bins; do printf '%s\n' "$XEN_LIBEXEC/bin/$b"; done)
 key=$( (hash_inputs pin:DOM0_KERNEL_PKG pin:DOM0_KERNEL_ABI pin:LINUX_DEB_VERSION \
             pin:XEN_LIBEXEC scripts/build-initramfs.sh scripts/lib.sh \
-            abi tests/osstest/rootfs tests/osstest/guest tests/osstest/guest-tools \
+            abi tests/osstest/rootfs tests/osstest/guest tests/osstest/guest-tools tests/osstest/xtf \
             tests/osstest/dom0-tools tests/osstest/jobs tests/osstest/lib
         sha256sum "$DVM_BUILD/guest/bzImage" "$DVM_BUILD/xl-ppr/xl-ppr" \
             "$busybox" $tool_files | cut -d' ' -f1
@@ -70,6 +70,15 @@ for c in "$TOP"/tests/osstest/guest-tools/*.c; do
     [ -e "$c" ] || continue
     gcc -O2 -static -Wall -Wextra -Werror -o "$g/bin/$(basename "$c" .c)" "$c" ||
         die "guest tool $c failed to build"
+done
+# The XTF-style tests: one static binary per test-*.c, each with lib.c.
+mkdir -p "$g/bin/xtf"
+for c in "$TOP"/tests/osstest/xtf/test-*.c; do
+    [ -e "$c" ] || continue
+    gcc -O2 -static -Wall -Wextra -Werror -D__XEN_TOOLS__ -I"$TOP/abi" \
+        -idirafter /usr/include/xen -o "$g/bin/xtf/$(basename "$c" .c)" \
+        "$c" "$TOP/tests/osstest/xtf/lib.c" ||
+        die "xtf test $c failed to build"
 done
 pack "$g" "$work/guest.cpio.gz"
 

@@ -33,6 +33,24 @@ bystander() {
     guest_wait good 'DVM-PPR-CHURN result=pass .*mismatches=0' 1
 }
 
+# The XTF-style tests (tests/osstest/xtf): the ABI's refusals, from guest
+# user space through privcmd.  The guest's own driver is off (ppr=off) so
+# that the tests own the registration.  Every test must pass: PPR is
+# there, so a SKIP is a failure here.
+xtf() {
+    local n
+    GUEST_ARGS="ppr=off xen_privcmd.unrestricted=1" guest_create hxtf 128 xtf ||
+        return 1
+    guest_wait hxtf 'DVM-XTF-DONE' 300 || return 1
+    guest_gone hxtf 60 || return 1
+    grep -a 'xtf: ' "$(guest_log hxtf)" | tr -d '\r'
+    n=$(grep -ac '^xtf: [^:]*: SUCCESS' "$(guest_log hxtf)")
+    info "$n XTF-style tests passed"
+    [ "$n" -ge 2 ] || fail "only $n XTF-style tests passed"
+    grep -aq 'DVM-XTF-DONE pass=[0-9]* fail=0 skip=0' "$(guest_log hxtf)" ||
+        fail "an XTF-style test failed or skipped"
+}
+
 leak() {
     local before after
     guest_gone h1 120
@@ -49,5 +67,6 @@ step warmup 900 warmup
 step start 600 start
 step hostile 560 hostile
 step bystander 460 bystander
+step xtf 420 xtf
 step leak 360 leak
 ppr_keydump
