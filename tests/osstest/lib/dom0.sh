@@ -240,6 +240,7 @@ idle_lifecycle() {
 leak_warmup() {
     local lc=${1:-idle_lifecycle} i before after deltas= exact=0 need=2
     [ -f /tmp/leak-warmed ] && need=1
+    info "before the warm-up: $(xen_census)"
     for i in 0 1 2 3 4 5 6 7; do
         dom0_pin $((1 << (i % 2)))
         before=$(settle_free_pages)
@@ -262,11 +263,28 @@ leak_warmup() {
 # leak_check BEFORE WHAT: Xen's free pages are back to BEFORE, to the
 # page; on a mismatch, also what dom0's grant tables grew by since the
 # warm-up (the one-off growth a warm-up of the wrong shape misses).
+#
+# One exception, logged as such: a single page that Xen's xmalloc pool
+# took meanwhile (the census's "xmalloc" count rose by exactly the pages
+# missing).  The pool gives a page back only once every block in it is
+# free, so a block that some long-lived Xen object took during the run
+# keeps a page that comes back later (a page was seen to come back with
+# the next job's first lifecycle); a guest's memory, its p2m and the
+# pages of struct domain and struct vcpu never go through that pool, and
+# a leak of more than a page still fails.
 leak_check() {
-    local after
+    local after now x0 x1
     after=$(settle_free_pages)
     info "free pages after $2: $after (before $1, delta $((after - $1)))"
     [ "$after" -eq "$1" ] && return 0
-    info "dom0's grant tables: $(cat /tmp/leak-census 2>/dev/null) after the warm-up, $(xen_census) now"
+    now=$(xen_census)
+    info "dom0's grant tables: $(cat /tmp/leak-census 2>/dev/null) after the warm-up, $now now"
+    x0=$(sed -n 's/.* xmalloc \([0-9]*\)$/\1/p' /tmp/leak-census 2>/dev/null)
+    x1=$(echo "$now" | sed -n 's/.* xmalloc \([0-9]*\)$/\1/p')
+    if [ -n "$x0" ] && [ -n "$x1" ] && [ $(($1 - after)) -eq 1 ] &&
+       [ $((x1 - x0)) -eq 1 ]; then
+        info "LEAK-DRIFT: the missing page is in Xen's xmalloc pool ($x0 -> $x1 pages), not lost"
+        return 0
+    fi
     fail "Xen lost $(($1 - after)) pages across $2"
 }

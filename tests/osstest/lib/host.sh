@@ -196,16 +196,28 @@ qemu_run() {
 # Xen's message for a guest triple fault, at the start of a console line.
 TRIPLE_FAULT_RE='^(XEN) .*d[0-9]*v[0-9]* Triple fault'
 
+# triple_fault_count FILE...: guests that triple-faulted, counted once each
+# per serial log (a domain id is unique within a boot, and a step that
+# shows Xen's messages again repeats the line).
+triple_fault_count() {
+    local f n=0
+    for f in "$@"; do
+        [ -f "$f" ] || continue
+        n=$((n + $(grep -a "$TRIPLE_FAULT_RE" "$f" |
+                   grep -o 'd[0-9]*v[0-9]* Triple fault' | sort -u | wc -l)))
+    done
+    echo "$n"
+}
+
 # triple_faults: a guest that triple-faulted fails the job, whether or not
 # its steps noticed (a warm-up guest, say).  The step's log holds each of
 # Xen's reports: the guest's registers as Xen saw them (RIP, CR2, CR3, ...)
 # and Xen's own state.
 triple_faults() {
     local n
-    # Xen's own line: a guest console copied to the log may repeat it.
-    n=$(grep -a -c "$TRIPLE_FAULT_RE" "$JOB_DIR/serial.log")
+    n=$(triple_fault_count "$JOB_DIR/serial.log")
     [ "$n" -gt 0 ] || return 0
-    grep -a -A 24 "$TRIPLE_FAULT_RE" "$JOB_DIR/serial.log" | tr -d '\r' \
+    grep -a -B 8 -A 24 "$TRIPLE_FAULT_RE" "$JOB_DIR/serial.log" | tr -d '\r' \
         > "$JOB_DIR/triple-fault.log"
     record_step triple-fault fail 0 "$n guest triple fault(s): see triple-fault.log"
     return 1

@@ -5,7 +5,9 @@
 
 KEEP_MIB=16
 CHURN_MIB=160
-IO_PAGES=2048
+# Far more than the hog leaves (its margin, and the reserve below min
+# that refaults may take): the I/O must outrun the free frames and wait.
+IO_PAGES=8192
 
 warmup() {
     leak_warmup oc_lifecycle

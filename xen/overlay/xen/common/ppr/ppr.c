@@ -1117,6 +1117,9 @@ static int __init cf_check ppr_init(void)
     if ( opt_ppr_selftest )
         ppr_selftest();
 
+    /* The memory pressure and Xen's heap are dumped with PPR off too. */
+    register_keyhandler('W', ppr_dump, "dump PPR (page recycler) stats", 1);
+
     if ( !opt_ppr )
     {
         printk(XENLOG_INFO "PPR: disabled\n");
@@ -1124,7 +1127,6 @@ static int __init cf_check ppr_init(void)
     }
 
     init_timer(&ppr_timer, ppr_timer_fn, NULL, 0);
-    register_keyhandler('W', ppr_dump, "dump PPR (page recycler) stats", 1);
     printk(XENLOG_INFO "PPR: enabled, scan period %ums\n", opt_ppr_period_ms);
 
     return 0;
