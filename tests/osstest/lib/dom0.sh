@@ -199,12 +199,13 @@ settle_free_pages() {
 # (the 'g' debug key) and the pages of Xen's xmalloc pool (the fork's 'W'
 # dump; "-" on stock Xen).  One line: "d0 grant N maptrack M xmalloc P".
 xen_census() {
-    local g x
+    local log g x
     xl debug-keys g
-    g=$(xl dmesg | grep -A1 'grant-table for remote d0 ' | tail -n 1 |
-        sed -n 's/.* \([0-9]*\) frames (.*), \([0-9]*\) maptrack frames.*/d0 grant \1 maptrack \2/p')
     xl debug-keys W
-    x=$(xl dmesg | sed -n 's/.*Xen heap: xmalloc pool \([0-9]*\) pages.*/\1/p' | tail -n 1)
+    log=$(xl dmesg)
+    g=$(echo "$log" | grep -A1 'grant-table for remote d0 ' | tail -n 1 |
+        sed -n 's/.* \([0-9]*\) frames (.*), \([0-9]*\) maptrack frames.*/d0 grant \1 maptrack \2/p')
+    x=$(echo "$log" | sed -n 's/.*Xen heap: xmalloc pool \([0-9]*\) pages.*/\1/p' | tail -n 1)
     echo "$g xmalloc ${x:--}"
 }
 
