@@ -167,7 +167,7 @@ DEFINE_XEN_GUEST_HANDLE(xen_ppr_unregister_t);
     X(claimed,         counter, core, "pages",   "AGED -> RECLAIMING done") \
     X(refused,         counter, core, "pages",   "claimed, but the unmap was refused (grant, MMIO, extra references)") \
     X(reclaimed,       counter, core, "pages",   "RECLAIMING -> RECLAIMED (incl. empty)") \
-    X(restored,        counter, core, "pages",   "the guest re-allocated it during the batch: remapped") \
+    X(restored,        counter, core, "pages",   "the guest re-allocated it before the confirm: remapped") \
     X(already_empty,   counter, core, "pages",   "claimed page had no frame behind it") \
     X(refaulted,       counter, port, "pages",   "zeroed frames populated on a touch") \
     X(fault_waits,     counter, port, "waits",   "touches that waited for a frame") \

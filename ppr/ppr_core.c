@@ -229,11 +229,18 @@ static void ppr_hv_claim(struct ppr_hv *hv, uint64_t gfn)
         break;
 
     case PPR_UNMAP_EMPTY:
-        /* Nothing mapped, so nothing cached: confirm without a flush. */
+        /*
+         * Nothing mapped, so nothing cached: confirm without a flush.  A
+         * guest that allocated the page meanwhile won it back, as in a
+         * batch, with nothing to restore: counted as restored, so that
+         * restored is every claim the guest saw RECLAIMING.
+         */
         hv->stats.already_empty++;
         if ( ppr_cmpxchg8(&s[gfn], XEN_PPR_RECLAIMING,
                           XEN_PPR_RECLAIMED) == XEN_PPR_RECLAIMING )
             hv->stats.reclaimed++;
+        else
+            hv->stats.restored++;
         break;
 
     case PPR_UNMAP_REFUSED:
