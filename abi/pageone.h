@@ -143,7 +143,9 @@ typedef struct xen_pageone_domain xen_pageone_domain_t;
  * XEN_PAGEONE_OP_audit: an independent count, not using the engine: hash every
  * RAM page (rw or shared) of the listed domains with a different function,
  * then count distinct contents and frames mapped by several domains.
- * Slow (reads every page); for tests and diagnostics.
+ * The listed domains are paused meanwhile (a snapshot; not the caller's
+ * own domain: -EINVAL).  Slow (reads every page); for tests and
+ * diagnostics.
  */
 #define XEN_PAGEONE_OP_audit            4
 #define XEN_PAGEONE_AUDIT_MAX_DOMS  16

@@ -77,7 +77,7 @@ static int po_audit(struct xen_pageone_audit *a)
     struct domain *doms[XEN_PAGEONE_AUDIT_MAX_DOMS] = {};
     struct po_audit_ent *ent;
     unsigned long n = 0, i, j, max = 0;
-    unsigned int k;
+    unsigned int k, paused = 0;
     int rc = 0;
 
     if ( !a->nr_doms || a->nr_doms > XEN_PAGEONE_AUDIT_MAX_DOMS || a->pad )
@@ -91,7 +91,8 @@ static int po_audit(struct xen_pageone_audit *a)
             rc = -ESRCH;
             goto out;
         }
-        if ( !is_hvm_domain(doms[k]) || doms[k]->is_dying )
+        if ( !is_hvm_domain(doms[k]) || doms[k]->is_dying ||
+             doms[k] == current->domain )
         {
             rc = -EINVAL;
             goto out;
@@ -112,6 +113,17 @@ static int po_audit(struct xen_pageone_audit *a)
         rc = -ENOMEM;
         goto out;
     }
+
+    /*
+     * A snapshot: the walk of a domain takes seconds, and a frame that a
+     * running guest freed meanwhile (its copy-on-write break left it to
+     * the engine, say) can come back as another listed domain's page, so
+     * an unpaused walk would see one frame under two domains that never
+     * shared it.  The engine still merges, but it only ever shares frames
+     * that are already there.
+     */
+    for ( ; paused < a->nr_doms; paused++ )
+        domain_pause(doms[paused]);
 
     memset(&a->pages, 0,
            sizeof(*a) - offsetof(struct xen_pageone_audit, pages));
@@ -180,6 +192,8 @@ static int po_audit(struct xen_pageone_audit *a)
     vfree(ent);
 
  out:
+    while ( paused )
+        domain_unpause(doms[--paused]);
     for ( k = 0; k < a->nr_doms; k++ )
         if ( doms[k] )
             rcu_unlock_domain(doms[k]);
