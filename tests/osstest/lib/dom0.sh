@@ -178,6 +178,39 @@ guest_gone() {
     done
 }
 
+# guests_left: one line per domain other than dom0 ("NAME ID STATE"; a
+# dying domain shows as "(null)").
+guests_left() {
+    xl list 2>/dev/null | awk 'NR > 2 { print $1, $2, $5 }'
+}
+
+# destroy_guests: destroy every domain but dom0 and wait until they are
+# gone (a dying domain is waited for; one that never goes fails).
+destroy_guests() {
+    local id t=0
+    for id in $(guests_left | awk '{ print $2 }'); do
+        xl destroy "$id" 2>/dev/null
+    done
+    while [ -n "$(guests_left)" ]; do
+        [ $t -lt 120 ] ||
+            { fail "domains still there after 120 s: $(guests_left | tr '\n' ';')"; return 1; }
+        sleep 1
+        t=$((t + 1))
+    done
+}
+
+# host_clean: a job leaves no domain behind.  The next job of the boot
+# takes its leak baseline and its memory figures with only dom0 running,
+# so a leftover (a warm-up guest that did not boot, say) would skew them
+# without a word: it is destroyed here and fails the job that left it.
+host_clean() {
+    local left
+    left=$(guests_left | tr '\n' ';')
+    [ -n "$left" ] || return 0
+    destroy_guests
+    fail "the job left domains behind: $left"
+}
+
 # settle_free_pages: Xen's free page count once it has not changed for
 # three seconds in a row (domain teardown runs in continuations and frees
 # a dying domain's memory in steps; a pause of a second is not the end).
@@ -223,10 +256,11 @@ dom0_pin() {
 # idle_lifecycle NAME [MEM_MIB]: a guest (default 128 MiB) boots to idle
 # and is destroyed with xl destroy.
 idle_lifecycle() {
-    guest_create "$1" "${2:-128}" idle
-    guest_wait "$1" 'DVM-GUEST-IDLE' 300
+    local rc=0
+    guest_create "$1" "${2:-128}" idle || return 1
+    guest_wait "$1" 'DVM-GUEST-IDLE' 300 || rc=1
     xl destroy "$1"
-    guest_gone "$1" 120
+    guest_gone "$1" 120 && return $rc
 }
 
 # leak_warmup [LIFECYCLE]: before a leak check.  Xen grows some structures
@@ -245,7 +279,10 @@ leak_warmup() {
     for i in 0 1 2 3 4 5 6 7; do
         dom0_pin $((1 << (i % 2)))
         before=$(settle_free_pages)
-        "$lc" "warm$i"
+        # A lifecycle that fails (a guest that did not boot) leaves its
+        # guests behind and measures nothing: the warm-up fails.
+        "$lc" "warm$i" ||
+            { destroy_guests; fail "warm-up lifecycle $i failed"; return 1; }
         after=$(settle_free_pages)
         deltas="$deltas $((after - before))"
         info "warm-up $i: free pages $before -> $after ($(xen_census))"

@@ -107,8 +107,8 @@ release_io() {
         fail "the emulated I/O did not wait for a refault"
     [ "$(po_kv "$line" bad)" = 0 ] ||
         fail "emulated string I/O lost data: $line"
-    [ "$(po_kv "$line" pages)" = $IO_PAGES ] && [ "$(po_kv "$line" reclaimed)" -gt 0 ] ||
-        fail "the I/O did not go into reclaimed pages: $line"
+    [ "$(po_kv "$line" pages)" = $IO_PAGES ] ||
+        fail "the guest found fewer than $IO_PAGES reclaimed pages to read into: $line"
     guest_gone ochog 120 || return 1
     po_verify ocp
 }
