@@ -51,9 +51,6 @@ static void mark_inuse(struct wppr *w, const struct wppr_chunk *c)
     struct ppr_guest_counts counts = { 0 };
     uint64_t i;
 
-#ifdef WPPR_MUTANT_SKIP_INUSE
-    return;
-#endif
     for ( i = 0; i < c->nr; i++ )
         ppr_mark_alloc(&w->arr, c->pfns[i], 0, NULL, &counts);
 

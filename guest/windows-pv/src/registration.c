@@ -225,9 +225,6 @@ uint64_t wppr_rearm(struct wppr *w)
     const struct wppr_chunk *c;
     uint64_t i, n = 0;
 
-#ifdef WPPR_MUTANT_SKIP_REARM
-    return 0;
-#endif
     for ( c = w->held; c; c = c->next )
         for ( i = 0; i < c->nr; i++ )
         {
