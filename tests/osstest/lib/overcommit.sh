@@ -44,6 +44,22 @@ oc_wait_waiting() {
     info "$(mp mem_vcpus_waiting) vCPU(s) waiting for memory after ${t}s"
 }
 
+# oc_held NAME COMMAND MARKER TIMEOUT WHY: send COMMAND to the guest, which
+# answers "MARKER n=<n> ..." once done.  Within TIMEOUT s a vCPU must wait
+# for memory, and 10 s later the guest must still be up and not have
+# answered (WHY is the failure if it has).  The command's number is left
+# in /tmp/oc-n for the step that releases the memory.
+oc_held() {
+    local n
+    n=$(po_send "$1" "$2") || return 1
+    echo "$n" > /tmp/oc-n
+    oc_wait_waiting 1 "$4" || return 1
+    sleep 10
+    oc_alive "$1" || return 1
+    mp_show
+    ! grep -q "$3 n=$n " "$(guest_log "$1")" || fail "$5"
+}
+
 # oc_alive NAME...: every guest still exists and has not crashed (they
 # run with on_crash = "preserve").
 oc_alive() {

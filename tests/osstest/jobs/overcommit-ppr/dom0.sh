@@ -57,15 +57,8 @@ hog() {
 # on to reach a second touch (its other vCPU may well wait for the first
 # in a TLB shootdown).
 retouch() {
-    local n
-    n=$(po_send ocp "bgalloc $CHURN_MIB 43") || return 1
-    echo "$n" > /tmp/oc-n
-    oc_wait_waiting 1 300 || return 1
-    sleep 10
-    oc_alive ocp || return 1
-    mp_show
-    ! grep -q "DVM-PO-BGALLOC n=$n " "$(guest_log ocp)" ||
-        fail "the guest took its memory back with no frames to give it"
+    oc_held ocp "bgalloc $CHURN_MIB 43" DVM-PO-BGALLOC 300 \
+        "the guest took its memory back with no frames to give it"
 }
 
 # The hog goes: the waiting vCPU resumes, the memory it got is checked.
@@ -84,15 +77,8 @@ release() {
 # reclaimed, with no frame free: Xen's emulator waits for one instead of
 # treating the page as MMIO (a write dropped, a read of all ones).
 ioread() {
-    local n
-    n=$(po_send ocp "ioread $IO_PAGES") || return 1
-    echo "$n" > /tmp/oc-n
-    oc_wait_waiting 1 120 || return 1
-    sleep 10
-    oc_alive ocp || return 1
-    mp_show
-    ! grep -q "DVM-PO-IOREAD n=$n " "$(guest_log ocp)" ||
-        fail "the emulated I/O completed with no frames to write into"
+    oc_held ocp "ioread $IO_PAGES" DVM-PO-IOREAD 120 \
+        "the emulated I/O completed with no frames to write into"
 }
 
 release_io() {
