@@ -4,7 +4,8 @@
 # line is
 #   DVM-PPR-HOSTILE-DONE result=pass|fail corrupt=N accepted=N ...
 # (pass: no lie page read back wrong, no bogus registration accepted, the
-# real array is registered again, the churn and reclaim checks passed).
+# largest array was registered, the real array is registered again, the
+# churn and reclaim checks passed).
 # dvm.wait: ms pages stay lied-about (default 20000); dvm.secs: churn
 # seconds during the register/unregister flapping (default 60).
 arg() { sed -n "s/.*dvm\.$1=\([^ ]*\).*/\1/p" /proc/cmdline; }
@@ -31,6 +32,11 @@ hostile badop
 hostile bogus
 hostile garbage 100000
 hostile lie 4096 "$wait_ms"
+# The largest array Xen accepts, FREE past RAM; dom0 times its hypercalls
+# meanwhile (ppr-hostile's dom0 side).
+echo "DVM-PPR-HUGE-BEGIN"
+hostile huge 4096 "$wait_ms"
+echo "DVM-PPR-HUGE-END"
 dvm-ppr churn -p 2 -m 16 -t "$secs" -s 0x4057 > /tmp/churn.out &
 churn=$!
 i=0
@@ -50,17 +56,19 @@ reclaim_rc=$?
 cat /tmp/reclaim.out
 dvm-ppr stats -t hostile-end
 
-corrupt=$(sed -n 's/.*test=lie .* corrupt=\([0-9]*\).*/\1/p' $out |
+corrupt=$(sed -n 's/.*test=\(lie\|huge\) .* corrupt=\([0-9]*\).*/\2/p' $out |
           awk '{ s += $1 } END { print s + 0 }')
 rewrite=$(sed -n 's/.*test=lie .* rewrite_bad=\([0-9]*\).*/\1/p' $out |
           awk '{ s += $1 } END { print s + 0 }')
-accepted=$(sed -n 's/.*test=bogus cases=.* accepted=\([0-9]*\).*/\1/p' $out |
+accepted=$(sed -n 's/.*test=\(bogus\|huge\) .* accepted=\([0-9]*\).*/\2/p' $out |
            awk '{ s += $1 } END { print s + 0 }')
 errors=$(grep -c 'error=' $out)
 registered=$(sed -n 's/^registered //p' /sys/kernel/debug/ppr/stats)
+huge=fail
+grep -q 'test=huge .* rc=0 .* reregister_rc=0' $out && huge=pass
 result=pass
-[ "$corrupt" = 0 ] && [ "$rewrite" = 0 ] && [ "$accepted" = 0 ] &&
+[ $huge = pass ] && [ "$corrupt" = 0 ] && [ "$rewrite" = 0 ] && [ "$accepted" = 0 ] &&
     [ "$errors" = 0 ] && [ "$registered" = 1 ] && [ $churn_rc = 0 ] &&
     [ $reclaim_rc = 0 ] || result=fail
-echo "DVM-PPR-HOSTILE-DONE result=$result corrupt=$corrupt rewrite_bad=$rewrite accepted=$accepted errors=$errors registered=$registered flap_rounds=$i churn_rc=$churn_rc reclaim_rc=$reclaim_rc"
+echo "DVM-PPR-HOSTILE-DONE result=$result huge=$huge corrupt=$corrupt rewrite_bad=$rewrite accepted=$accepted errors=$errors registered=$registered flap_rounds=$i churn_rc=$churn_rc reclaim_rc=$reclaim_rc"
 [ $result = pass ]

@@ -42,6 +42,11 @@ info() {
     echo "INFO: $*"
 }
 
+# kv "LINE" KEY: the value of KEY in a line of key=value words.
+kv() {
+    echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+}
+
 # xl: the toolstack, with each guest boot marked on the console
 # (DVM-GUEST-CREATE, written to /dev/console so that a caller's
 # redirection cannot swallow it): run-flight counts triple faults per

@@ -10,9 +10,9 @@ po_tools() {
     [ $(( $(po_info flags) & 1 )) -eq 1 ] || { fail "PageONE is not enabled"; return 1; }
 }
 
-# po_kv "LINE" KEY: value of KEY in a key=value line.
+# po_kv "LINE" KEY: kv (lib/dom0.sh), the name the PageONE jobs use.
 po_kv() {
-    echo "$1" | tr ' ' '\n' | sed -n "s/^$2=//p"
+    kv "$@"
 }
 
 po_info() {
