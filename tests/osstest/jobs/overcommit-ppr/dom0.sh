@@ -99,6 +99,41 @@ release_io() {
     po_verify ocp
 }
 
+# The guest at its max_pages touches pages Xen reclaimed (dvm-maxmem puts
+# max_pages 1024 pages above what it holds, below the target that xl
+# mem-max insists on).  That is no shortage: its vCPU waits, counted as a
+# limit wait, with one console line, until the limit is raised.
+limit() {
+    local id st tot w0
+    churn 53 || return 1
+    id=$(po_id ocp) || return 1
+    st=$(dvm-maxmem "$id") || return 1
+    tot=$(kv "$st" tot_pages)
+    kv "$st" max_pages > /tmp/oc-max0
+    w0=$(mp mem_waits_limit)
+    info "ocp: $st; max_pages set to $((tot + 1024))"
+    dvm-maxmem "$id" $((tot + 1024)) || return 1
+    oc_held ocp "bgalloc $CHURN_MIB 59" DVM-PO-BGALLOC 300 \
+        "the guest grew past its max_pages" || return 1
+    [ "$(mp mem_waits_limit)" -gt "$w0" ] ||
+        { fail "the waits were not counted as limit waits"; return 1; }
+    xl dmesg | grep -a "is at max_pages" | tail -n 1
+    xl dmesg | grep -aq "d$id is at max_pages" ||
+        fail "no console line for the domain at max_pages"
+}
+
+# The limit goes back up: the waiting vCPU resumes, the memory it got is
+# checked.
+unlimit() {
+    local n
+    read -r n < /tmp/oc-n
+    dvm-maxmem "$(po_id ocp)" "$(cat /tmp/oc-max0)" || return 1
+    guest_wait ocp "DVM-PO-BGALLOC n=$n " 300 || return 1
+    guest_wait ocp "DVM-PO-BGALLOC n=$n result=pass" 1 >/dev/null || return 1
+    [ "$(mp mem_vcpus_waiting)" -eq 0 ] || fail "vCPUs still waiting with room again"
+    mp_show
+}
+
 leak() {
     xl-ppr policy ocp --reclaim on
     xl destroy ocp
@@ -116,4 +151,6 @@ step rechurn 600 churn 47
 step hog-again 300 hog
 step ioread 300 ioread
 step release-io 600 release_io
+step limit 600 limit
+step unlimit 400 unlimit
 step leak 400 leak
