@@ -314,7 +314,8 @@ fi
         echo "3 GiB, average 150 MiB): a QEMU host of ${DVM_DENSITY_HOST_MB:-1024} MiB (dom0 320 MiB),"
         echo "128 MiB PVH guests, each a bursty tenant (\`dvm-ppr burst\`: fill 80 MiB,"
         echo "hold 2 s, check, free, once a minute at its own phase).  Guests are"
-        echo "started one by one until one does not fit (xl create fails, a guest"
+        echo "started one by one until one does not fit (xl-ppr's admission refuses"
+        echo "it, xl create fails, a guest"
         echo "crashes, stalls for want of memory, or reports a data mismatch), then"
         echo "all run on for 90 s under the same checks (job \`bench-density\`)."
         echo "A guest that triple-faults (QEMU's nested SVM, see docs/ppr-xen.md,"
@@ -353,6 +354,20 @@ fi
             [ "$emu" = 0 ] ||
                 why="$why ($emu lost to a triple fault, replaced, not counted)"
             echo "| $n | $f | $r | $why |"
+        done
+        echo
+        echo "vCPUs that waited for memory instead of their guest being crashed"
+        echo "(docs/memory-pressure.md), over each whole run:"
+        echo
+        echo "| system | copy-on-write waits | refault waits | limit waits | total wait | longest wait |"
+        echo "|---|---|---|---|---|---|"
+        for x in stock ppr pageone ppr+pageone; do
+            f=$(density_serial "$x")
+            [ -f "$f" ] || continue
+            w=$(tr -d '\r' < "$f" | grep -a '^BENCH-DENSITY-WAITS' | tail -n 1)
+            [ -n "$w" ] || continue
+            wv() { echo "$w" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
+            echo "| $x | $(wv mem_waits_cow) | $(wv mem_waits_refault) | $(wv mem_waits_limit) | $(wv mem_wait_total_ms) ms | $(wv mem_wait_longest_ms) ms |"
         done
         echo
         [ -f "$out/density.png" ] && echo "![free memory as guests are started](density.png)" && echo

@@ -2,7 +2,9 @@
 # workload: 80 MiB peak held 2 s once a minute, each at its own phase) are
 # started one after another, each DENSITY_SETTLE s after the previous one
 # came up, until one does not fit:
-#   - xl create fails (Xen has not the memory to build it),
+#   - xl-ppr's admission refuses it (xl-ppr create -n: not enough free
+#     above the min watermark plus reclaimable), or xl create fails (Xen
+#     has not the memory to build it),
 #   - a guest does not come up within 300 s,
 #   - a guest crashes, reports a data mismatch, or stalls (no burst for
 #     PERIOD + 90 s: a vCPU waiting for memory Xen has not got).
@@ -17,6 +19,7 @@
 #   BENCH-DENSITY-LOST guest=NAME domid=ID rip=CS:[<RIP>]
 #   BENCH-DENSITY-STOP n=N reason=WHY
 #   BENCH-DENSITY-RESULT fit=N failed=N triple_faults=N reason=WHY
+#   BENCH-DENSITY-WAITS mem_waits_cow=N ... mem_wait_longest_ms=N
 #   BENCH-INFO <xl-ppr info line>   (Xen's totals: CPU time per engine)
 . /dvm/lib/ppr.sh
 
@@ -113,7 +116,7 @@ system() {
 }
 
 fill() {
-    local g why t_end=$(( $(date +%s) + DENSITY_FILL_S ))
+    local g why adm t_end=$(( $(date +%s) + DENSITY_FILL_S ))
     while [ "$(running)" -lt $DENSITY_MAX ]; do
         why=$(health) || break
         [ "$(date +%s)" -lt $t_end ] ||
@@ -121,6 +124,16 @@ fill() {
         g=d$((n + 1))
         GUEST_ARGS="dvm.peak=$PEAK dvm.period=$PERIOD dvm.hold=2 dvm.seed=$((n + 1))" \
             guest_cfg "$g" $MEM burst
+        # Admission first: a guest Xen cannot back (free above min plus
+        # what PPR can reclaim) is refused with the numbers, which ends
+        # the run.  Where xl-ppr cannot judge (stock Xen), xl create does.
+        if ! adm=$(xl-ppr create -n "/tmp/$g.cfg" 2>&1); then
+            case $adm in
+            *"does not fit"*)
+                why="refused at admission: $(echo "$adm" | grep -m1 'does not fit')"
+                break ;;
+            esac
+        fi
         if ! xl create "/tmp/$g.cfg" > "/tmp/$g.create" 2>&1; then
             # libxl's first error is the cause; its last one is clean-up.
             why="xl create $g: $(grep -m1 'error' "/tmp/$g.create" ||
@@ -163,6 +176,10 @@ hold() {
     done
     echo "BENCH-DENSITY-RESULT fit=$(($(running) - failed)) failed=$failed triple_faults=$(lost) reason=${why:-none}"
     echo "BENCH-DENSITY-FREE free=$(xen_free_pages)"
+    # How often and how long vCPUs waited for memory (0s on stock Xen).
+    echo "BENCH-DENSITY-WAITS $(xl-ppr info 2>/dev/null |
+        sed -n 's/^\(mem_waits_[a-z]*\|mem_wait_total_ms\|mem_wait_longest_ms\) *: *\([0-9]*\).*/\1=\2/p' |
+        tr '\n' ' ')"
     xl-ppr list 2>/dev/null | head -n 40
     xl-ppr info 2>/dev/null | sed 's/^/BENCH-INFO /'
 }
