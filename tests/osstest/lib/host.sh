@@ -212,13 +212,19 @@ triple_fault_count() {
 # triple_fault_report FILE...: for the flight's summary, each triple fault
 # and what a DVM_TESTING hypervisor saw at the world switches around it
 # (Xen patch 0107: whose state the VMCB held at the VMRUN before and at
-# the #VMEXIT), a line each, prefixed with the job.
+# the #VMEXIT) and what QEMU said of them, a line each, prefixed with the
+# job.
 TF_DIAG_RE="^\\(XEN\\) .*d[0-9]*v[0-9]* Triple fault|: VMRUN of a VMCB that holds Xen's state|: #VMEXIT with Xen's state in the VMCB|: shutdown #VMEXIT|  (this VMRUN|this #VMEXIT|the VMRUN before|the #VMEXIT before): "
 triple_fault_report() {
-    local f
+    local f q
     for f in "$@"; do
         [ -f "$f" ] || continue
-        grep -a -E "$TF_DIAG_RE" "$f" | tr -d '\r' | sed 's/^(XEN) *//' |
+        # QEMU's own reports of a world switch no CPU makes (qemu/patches
+        # 0004), from the boot's QEMU log, beside the serial log.
+        q=$(dirname "$f")/qemu.log
+        { grep -a -E "$TF_DIAG_RE" "$f"
+          [ -f "$q" ] && grep -a 'warning: svm: ' "$q"; } | tr -d '\r' |
+            sed 's/^(XEN) *//' |
             awk -v j="$(basename "$(dirname "$f")")" '!seen[$0]++ { print j ": " $0 }' |
             cut -c1-220 | head -n 12
     done
