@@ -1,9 +1,20 @@
 # dom0 side of ppr-hostile.
 . /dvm/lib/ppr.sh
 
+# hostile_lifecycle NAME: the warm-up's lifecycle, of the job's shapes: a
+# guest of two vCPUs (flap-destroy's) that registers the largest array
+# once (huge's: a vmap of 255 frames grows the vmap area's page tables
+# and bitmap, which Xen keeps).
+hostile_lifecycle() {
+    GUEST_VCPUS=2 guest_create "$1" 256 ppr-huge || return 1
+    guest_wait "$1" 'DVM-GUEST-DONE run=ppr-huge rc=0' 300 ||
+        { xl destroy "$1"; return 1; }
+    guest_gone "$1" 120
+}
+
 # Warm-up lifecycles grow Xen's one-off structures (see leak_warmup).
 warmup() {
-    leak_warmup
+    leak_warmup hostile_lifecycle
     BEFORE=$(cat /tmp/leak-base)
     echo "$BEFORE" > /tmp/ppr-hostile.before
     info "free pages before: $BEFORE"
