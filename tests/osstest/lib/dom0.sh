@@ -281,7 +281,7 @@ leak_warmup() {
     local lc=${1:-idle_lifecycle} i before after deltas= exact=0 need=2
     [ -f /tmp/leak-warmed ] && need=1
     info "before the warm-up: $(xen_census)"
-    for i in 0 1 2 3 4 5 6 7; do
+    for i in 0 1 2 3 4 5 6 7 8 9; do
         dom0_pin $((1 << (i % 2)))
         before=$(settle_free_pages)
         # A lifecycle that fails (a guest that did not boot) leaves its
