@@ -43,7 +43,10 @@ ppr_watch() {
     local t=0 log
     log=$(guest_log "$1")
     while [ $t -lt "$3" ]; do
+        # Only a sample of the registered guest counts: one taken after
+        # the guest unregistered (it does at power off) has no counters.
         xl-ppr list -l "$1" > "/tmp/$1.ppr.new" 2>/dev/null &&
+            grep -q '^reclaimed *: ' "/tmp/$1.ppr.new" &&
             mv "/tmp/$1.ppr.new" "/tmp/$1.ppr"
         grep -E -m1 "$2" "$log" 2>/dev/null && return 0
         sleep 2
