@@ -361,12 +361,13 @@ fi
         echo
         echo "| system | copy-on-write waits | refault waits | limit waits | total wait | longest wait |"
         echo "|---|---|---|---|---|---|"
+        # wv KEY: KEY's value in the run's BENCH-DENSITY-WAITS line ($w).
+        wv() { echo "$w" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
         for x in stock ppr pageone ppr+pageone; do
             f=$(density_serial "$x")
             [ -f "$f" ] || continue
             w=$(tr -d '\r' < "$f" | grep -a '^BENCH-DENSITY-WAITS' | tail -n 1)
             [ -n "$w" ] || continue
-            wv() { echo "$w" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
             echo "| $x | $(wv mem_waits_cow) | $(wv mem_waits_refault) | $(wv mem_waits_limit) | $(wv mem_wait_total_ms) ms | $(wv mem_wait_longest_ms) ms |"
         done
         echo

@@ -21,12 +21,7 @@
 #include <xen/xen.h>
 #include <xen/domctl.h>
 
-struct privcmd_hypercall {
-    uint64_t op;
-    uint64_t arg[5];
-};
-#define IOCTL_PRIVCMD_HYPERCALL \
-    _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+#include "privcmd.h"
 
 static int fd;
 

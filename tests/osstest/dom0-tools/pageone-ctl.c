@@ -22,14 +22,9 @@
 
 #include <pageone.h>
 
-/* ---- privcmd ---- */
-struct privcmd_hypercall {
-    uint64_t op;
-    uint64_t arg[5];
-};
-#define IOCTL_PRIVCMD_HYPERCALL \
-    _IOC(_IOC_NONE, 'P', 0, sizeof(struct privcmd_hypercall))
+#include "privcmd.h"
 
+/* ---- privcmd ---- */
 static void *buf;
 
 static long hypercall(unsigned int cmd)
