@@ -357,10 +357,11 @@ fi
         done
         echo
         echo "vCPUs that waited for memory instead of their guest being crashed"
-        echo "(docs/memory-pressure.md), over each whole run:"
+        echo "(docs/memory-pressure.md), over each whole run (the totals count a"
+        echo "wait when it ends; the last column, the waits not over at the end):"
         echo
-        echo "| system | copy-on-write waits | refault waits | limit waits | total wait | longest wait |"
-        echo "|---|---|---|---|---|---|"
+        echo "| system | copy-on-write waits | refault waits | limit waits | total wait | longest wait | still waiting at the end |"
+        echo "|---|---|---|---|---|---|---|"
         # wv KEY: KEY's value in the run's BENCH-DENSITY-WAITS line ($w).
         wv() { echo "$w" | tr ' ' '\n' | sed -n "s/^$1=//p"; }
         for x in stock ppr pageone ppr+pageone; do
@@ -368,7 +369,7 @@ fi
             [ -f "$f" ] || continue
             w=$(tr -d '\r' < "$f" | grep -a '^BENCH-DENSITY-WAITS' | tail -n 1)
             [ -n "$w" ] || continue
-            echo "| $x | $(wv mem_waits_cow) | $(wv mem_waits_refault) | $(wv mem_waits_limit) | $(wv mem_wait_total_ms) ms | $(wv mem_wait_longest_ms) ms |"
+            echo "| $x | $(wv mem_waits_cow) | $(wv mem_waits_refault) | $(wv mem_waits_limit) | $(wv mem_wait_total_ms) ms | $(wv mem_wait_longest_ms) ms | $(wv mem_vcpus_waiting) vCPUs |"
         done
         echo
         [ -f "$out/density.png" ] && echo "![free memory as guests are started](density.png)" && echo

@@ -20,6 +20,8 @@
 #   BENCH-DENSITY-STOP n=N reason=WHY
 #   BENCH-DENSITY-RESULT fit=N failed=N triple_faults=N reason=WHY
 #   BENCH-DENSITY-WAITS mem_waits_cow=N ... mem_wait_longest_ms=N
+#                       mem_vcpus_waiting=N (waits not over at the end:
+#                       the totals count a wait when it ends)
 #   BENCH-INFO <xl-ppr info line>   (Xen's totals: CPU time per engine)
 . /dvm/lib/ppr.sh
 
@@ -178,7 +180,7 @@ hold() {
     echo "BENCH-DENSITY-FREE free=$(xen_free_pages)"
     # How often and how long vCPUs waited for memory (0s on stock Xen).
     echo "BENCH-DENSITY-WAITS $(xl-ppr info 2>/dev/null |
-        sed -n 's/^\(mem_waits_[a-z]*\|mem_wait_total_ms\|mem_wait_longest_ms\) *: *\([0-9]*\).*/\1=\2/p' |
+        sed -n 's/^\(mem_waits_[a-z]*\|mem_wait_total_ms\|mem_wait_longest_ms\|mem_vcpus_waiting\) *: *\([0-9]*\).*/\1=\2/p' |
         tr '\n' ' ')"
     xl-ppr list 2>/dev/null | head -n 40
     xl-ppr info 2>/dev/null | sed 's/^/BENCH-INFO /'
