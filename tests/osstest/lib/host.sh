@@ -193,9 +193,9 @@ qemu_run() {
     # QEMU's report of a world switch that no CPU makes (qemu/patches
     # 0004) fails the boot's first job: what the guests did after it was
     # decided by the emulator, not by the code under test.
-    if grep -a -q 'warning: svm: ' "$JOB_DIR/qemu.log"; then
-        record_step emulator fail 0 "$(grep -a -m1 'warning: svm: ' \
-            "$JOB_DIR/qemu.log" | cut -c1-160)"
+    line=$(grep -a -m1 "$QEMU_SVM_WARNING" "$JOB_DIR/qemu.log")
+    if [ -n "$line" ]; then
+        record_step emulator fail 0 "$(echo "$line" | cut -c1-160)"
         result=1
     fi
     return $result
@@ -203,6 +203,8 @@ qemu_run() {
 
 # Xen's message for a guest triple fault, at the start of a console line.
 TRIPLE_FAULT_RE='^(XEN) .*d[0-9]*v[0-9]* Triple fault'
+# QEMU's report of a world switch that no CPU makes (qemu/patches 0004).
+QEMU_SVM_WARNING='warning: svm: '
 
 # triple_fault_count FILE...: guests that triple-faulted, counted once each
 # per serial log (a domain id is unique within a boot, and a step that
@@ -231,7 +233,7 @@ triple_fault_report() {
         # 0004), from the boot's QEMU log, beside the serial log.
         q=$(dirname "$f")/qemu.log
         { grep -a -E "$TF_DIAG_RE" "$f"
-          [ -f "$q" ] && grep -a 'warning: svm: ' "$q"; } | tr -d '\r' |
+          [ -f "$q" ] && grep -a "$QEMU_SVM_WARNING" "$q"; } | tr -d '\r' |
             sed 's/^(XEN) *//' |
             awk -v j="$(basename "$(dirname "$f")")" '!seen[$0]++ { print j ": " $0 }' |
             cut -c1-220 | head -n 12
