@@ -279,6 +279,22 @@ static void cf_check po_unmap(void *ctx, const struct pageone_mref *m,
         put_page(mfn_to_page(mfn));
 }
 
+/*
+ * A reference on a frame last seen as dom_cow's.  get_page() would do, but
+ * logs every miss, and a miss is normal here: the zero frame's last sharer
+ * may have freed it since we looked it up.
+ */
+static bool po_get_cow_ref(struct page_info *pg)
+{
+    const struct domain *owner = page_get_owner_and_reference(pg);
+
+    if ( likely(owner == dom_cow) )
+        return true;
+    if ( owner )
+        put_page(pg);
+    return false;
+}
+
 /* src (mapped by the engine: one extra reference) into the zero frame. */
 static int po_merge_zero(struct domain *d, gfn_t gfn, shr_handle_t ch,
                          mfn_t cmfn)
@@ -294,11 +310,10 @@ static int po_merge_zero(struct domain *d, gfn_t gfn, shr_handle_t ch,
 
     /*
      * We hold no reference on the zero frame between merges: its last
-     * sharer may free it.  Take one for the share (get_page() fails on a
+     * sharer may free it.  Take one for the share (which fails on a
      * freed frame), as the share needs the frame to stay allocated.
      */
-    if ( !mfn_eq(zmfn, INVALID_MFN) &&
-         get_page(mfn_to_page(zmfn), dom_cow) )
+    if ( !mfn_eq(zmfn, INVALID_MFN) && po_get_cow_ref(mfn_to_page(zmfn)) )
     {
         const struct page_info *zpg = mfn_to_page(zmfn);
 
