@@ -44,6 +44,12 @@ oc_wait_waiting() {
     info "$(mp mem_vcpus_waiting) vCPU(s) waiting for memory after ${t}s"
 }
 
+# oc_holds NAME: what the guest holds (its tot_pages and max_pages), for
+# the log.
+oc_holds() {
+    info "$1: $(dvm-maxmem "$(po_id "$1")")"
+}
+
 # oc_held NAME COMMAND MARKER TIMEOUT WHY: send COMMAND to the guest, which
 # answers "MARKER n=<n> ..." once done.  Within TIMEOUT s a vCPU must wait
 # for memory, and 10 s later the guest must still be up and not have
@@ -53,7 +59,7 @@ oc_held() {
     local n
     n=$(po_send "$1" "$2") || return 1
     echo "$n" > /tmp/oc-n
-    oc_wait_waiting 1 "$4" || return 1
+    oc_wait_waiting 1 "$4" || { oc_holds "$1"; guest_tail "$1"; return 1; }
     sleep 10
     oc_alive "$1" || return 1
     mp_show

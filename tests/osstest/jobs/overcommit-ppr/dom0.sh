@@ -24,6 +24,7 @@ churn() {
     guest_wait ocp "DVM-PO-CHURNED n=$n( |\$)" 300 >/dev/null || return 1
     wait_returned "$ret0" $((CHURN_MIB * 256 * 9 / 10)) 60 || return 1
     xl-ppr policy ocp --reclaim off
+    oc_holds ocp
 }
 
 # A 2-vCPU PPR guest keeps 16 MiB and frees 160 MiB, which Xen takes back.
@@ -61,13 +62,19 @@ retouch() {
         "the guest took its memory back with no frames to give it"
 }
 
+# bgalloc_passed N: the guest's bgalloc command N ends, and its memory
+# verified.
+bgalloc_passed() {
+    guest_wait ocp "DVM-PO-BGALLOC n=$1 " 300 || return 1
+    guest_wait ocp "DVM-PO-BGALLOC n=$1 result=pass" 1 >/dev/null
+}
+
 # The hog goes: the waiting vCPU resumes, the memory it got is checked.
 release() {
     local n
     read -r n < /tmp/oc-n
     xl destroy ochog
-    guest_wait ocp "DVM-PO-BGALLOC n=$n " 300 || return 1
-    guest_wait ocp "DVM-PO-BGALLOC n=$n result=pass" 1 >/dev/null || return 1
+    bgalloc_passed "$n" || return 1
     guest_gone ochog 120 || return 1
     [ "$(mp mem_vcpus_waiting)" -eq 0 ] || fail "vCPUs still waiting with the hog gone"
     mp mem_waits_refault > /tmp/oc-waits
@@ -140,8 +147,7 @@ unlimit() {
     local n
     read -r n < /tmp/oc-n
     dvm-maxmem "$(po_id ocp)" "$(cat /tmp/oc-max0)" || return 1
-    guest_wait ocp "DVM-PO-BGALLOC n=$n " 300 || return 1
-    guest_wait ocp "DVM-PO-BGALLOC n=$n result=pass" 1 >/dev/null || return 1
+    bgalloc_passed "$n" || return 1
     [ "$(mp mem_vcpus_waiting)" -eq 0 ] || fail "vCPUs still waiting with room again"
     mp_show
 }
