@@ -13,18 +13,16 @@ warmup() {
     leak_warmup oc_lifecycle
 }
 
-# churn: the guest frees CHURN_MIB, which Xen takes back; then no more
-# reclaim for it: once the reserve is gone, no frame comes back until the
-# hog goes, and every touch that needs one waits.
+# churn SEED: the guest frees CHURN_MIB, which Xen takes back; then no
+# more reclaim for it: once the reserve is gone, no frame comes back until
+# the hog goes, and every touch that needs one waits.
 churn() {
-    local n ret0
+    local n
     xl-ppr policy ocp --reclaim on
-    ret0=$(ppr_host_field ppr_frames_returned)
     n=$(po_send ocp "churn $CHURN_MIB $1") || return 1
     guest_wait ocp "DVM-PO-CHURNED n=$n( |\$)" 300 >/dev/null || return 1
-    wait_returned "$ret0" $((CHURN_MIB * 256 * 9 / 10)) 60 || return 1
+    reclaimed ocp 60 || return 1
     xl-ppr policy ocp --reclaim off
-    oc_holds ocp
 }
 
 # A 2-vCPU PPR guest keeps 16 MiB and frees 160 MiB, which Xen takes back.
@@ -36,16 +34,21 @@ create() {
     churn 41
 }
 
-# wait_returned BASE PAGES TIMEOUT: Xen's frames_returned rose by PAGES.
-wait_returned() {
-    local t=0 r
+# reclaimed NAME TIMEOUT: wait until the guest holds at most what it holds
+# without the churned memory, so that its next allocation of CHURN_MIB
+# needs refaults.  What the guest holds is the measure: a count of frames
+# returned would also count pages it freed while booting, which Xen may
+# still be taking back when the churn starts.
+reclaimed() {
+    local t=0 st tot max
     while :; do
-        r=$(( $(ppr_host_field ppr_frames_returned) - $1 ))
-        [ $r -ge "$2" ] && break
-        [ $t -lt "$3" ] || { fail "Xen took back only $r pages of $2 in $3 s"; return 1; }
+        st=$(dvm-maxmem "$(po_id "$1")") || return 1
+        tot=$(kv "$st" tot_pages); max=$(kv "$st" max_pages)
+        [ "$tot" -le $((max - CHURN_MIB * 256 * 9 / 10)) ] && break
+        [ $t -lt "$2" ] || { fail "$1 still holds $tot pages after $2 s"; return 1; }
         sleep 1; t=$((t + 1))
     done
-    info "Xen took back $r pages in ${t}s"
+    info "$1 holds $tot of $max pages after ${t}s"
 }
 
 hog() {
@@ -111,23 +114,11 @@ release_io() {
 # mem-max insists on).  That is no shortage: its vCPU waits, counted as a
 # limit wait, with one console line, until the limit is raised.
 limit() {
-    local id st tot max0 w0 t=0
+    local id st tot max0 w0
     churn 53 || return 1
     id=$(po_id ocp) || return 1
-    # What the churn freed last is reclaimed a pass or two after it: wait
-    # until the guest holds at most what it holds without it, so that its
-    # next allocation of CHURN_MIB needs refaults.
-    xl-ppr policy ocp --reclaim on
-    while :; do
-        st=$(dvm-maxmem "$id") || return 1
-        tot=$(kv "$st" tot_pages); max0=$(kv "$st" max_pages)
-        [ "$tot" -le $((max0 - CHURN_MIB * 256 * 9 / 10)) ] && break
-        [ $t -lt 60 ] || { fail "ocp still holds $tot pages after 60 s"; return 1; }
-        sleep 1; t=$((t + 1))
-    done
-    xl-ppr policy ocp --reclaim off
     st=$(dvm-maxmem "$id") || return 1
-    tot=$(kv "$st" tot_pages)
+    tot=$(kv "$st" tot_pages); max0=$(kv "$st" max_pages)
     echo "$max0" > /tmp/oc-max0
     w0=$(mp mem_waits_limit)
     info "ocp: $st; max_pages set to $((tot + 1024))"
