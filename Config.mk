@@ -48,7 +48,7 @@ QEMU_BUILD_PKGS := ninja-build pkgconf libglib2.0-dev zlib1g-dev libpixman-1-dev
 
 # The Windows guest driver: cross-built with mingw-w64, test-signed, and
 # loaded under wine on the no-Xen path (guest/windows-pv).
-WINDOWS_PKGS := gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev osslsigncode wine64
+WINDOWS_PKGS := gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev openssl osslsigncode wine64
 
 # QEMU machine for the whole stack (TCG; AMD SVM + NPT emulated => HAP).
 QEMU_CPU := qemu64,+svm,+npt

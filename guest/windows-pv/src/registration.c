@@ -215,10 +215,14 @@ void wppr_array_teardown(struct wppr *w)
  * Held pages whose entries say RECLAIMED (or RECLAIMING, from a save taken
  * while a batch ran) are never claimed again: after a restore they have
  * frames again (the save stream populated them) and must be offered as
- * FREE.  Any entry may become FREE by the guest's hand (ABI section 4): a
- * page that still has no frame is just found empty by Xen, one caught in
- * a batch is restored by Xen.  A cmpxchg leaves any other value alone.
- * Called before registering again, when no batch of Xen runs on it.
+ * FREE.  Called before registering again, also after a get_stats that
+ * failed transiently, when Xen may still scan the array with a batch in
+ * flight.  Any entry may become FREE by the guest's hand (ABI section 4):
+ * a page that still has no frame is just found empty by Xen, and Xen
+ * frees a frame only once its own cmpxchg(RECLAIMING, RECLAIMED)
+ * succeeds (ABI section 6), so a FREE written here makes that confirm
+ * fail and Xen restores the frame.  A cmpxchg leaves any other value
+ * alone.
  */
 uint64_t wppr_rearm(struct wppr *w)
 {

@@ -77,6 +77,7 @@ struct mock_xen_faults {
 
 struct mock_faults {
     bool array_short;           /* fully-required allocation comes short */
+    bool array_dirty;           /* the array is not zeroed: all FREE */
     bool array_fail;
     uint64_t chunk_short;       /* next chunks: at most this many pages */
     int chunk_fail;             /* fail this many chunk allocations */

@@ -469,11 +469,16 @@ struct wppr_os_mem *wppr_os_alloc_pages(struct wppr_os *os, uint64_t nr_pages,
     {
         set_owner(os, m->pfns[i], kind == WPPR_ALLOC_ARRAY ? MOCK_DRV_ARRAY
                                                            : MOCK_DRV_CHUNK);
-        /* Zeroing writes: a reclaimed page refaults (Xen's fix-up). */
+        /*
+         * Zeroing writes: a reclaimed page refaults (Xen's fix-up).  A
+         * memory manager that skipped it would leave whatever was there;
+         * FREE is the stale byte that hurts.
+         */
         if ( kind == WPPR_ALLOC_ARRAY )
         {
             mock_xen_touch(os, m->pfns[i]);
-            memset(os->phys + m->pfns[i] * MOCK_PAGE_SIZE, 0,
+            memset(os->phys + m->pfns[i] * MOCK_PAGE_SIZE,
+                   os->faults.array_dirty ? XEN_PPR_FREE : XEN_PPR_INUSE,
                    MOCK_PAGE_SIZE);
         }
     }
