@@ -30,6 +30,7 @@
 #include <linux/mm.h>
 #include <linux/mmzone.h>
 #include <linux/percpu.h>
+#include <linux/reboot.h>
 #include <linux/seq_file.h>
 #include <linux/slab.h>
 #include <linux/string.h>
@@ -352,20 +353,30 @@ static void ppr_syscore_resume(void)
 /*
  * Power off, reboot and kexec: the hypervisor must stop writing the
  * array and reclaiming by its entries before the next kernel reuses the
- * frames (kexec calls this with the other CPUs still up but the page
- * allocator quiet).  Pages already reclaimed stay so and read as zeroes,
- * which is all a new kernel expects of memory it did not load.
+ * frames.  A reboot notifier, not a syscore shutdown hook: kernel_kexec()
+ * runs the reboot notifiers (kernel_restart_prepare()) but not
+ * syscore_shutdown().  Other CPUs and tasks still run here; pages they
+ * free from now on are only marked in memory that is ours again.  Pages
+ * already reclaimed stay so and read as zeroes, which is all a new kernel
+ * expects of memory it did not load.
  */
-static void ppr_syscore_shutdown(void)
+static int ppr_reboot(struct notifier_block *nb, unsigned long action,
+		      void *cmd)
 {
+	mutex_lock(&ppr_lock);
 	if (ppr_registered && ppr_unregister())
 		pr_warn("unregistration at shutdown failed\n");
+	mutex_unlock(&ppr_lock);
+	return NOTIFY_DONE;
 }
+
+static struct notifier_block ppr_reboot_nb = {
+	.notifier_call = ppr_reboot,
+};
 
 static struct syscore_ops ppr_syscore_ops = {
 	.suspend = ppr_syscore_suspend,
 	.resume = ppr_syscore_resume,
-	.shutdown = ppr_syscore_shutdown,
 };
 
 static int __init ppr_init(void)
@@ -433,6 +444,7 @@ static int __init ppr_init(void)
 	drain_all_pages(NULL);
 	ppr_swept_pages = ppr_sweep_free_lists();
 	register_syscore_ops(&ppr_syscore_ops);
+	register_reboot_notifier(&ppr_reboot_nb);
 	ppr_off_reason = NULL;
 
 	pr_info("on (%s): %llu pages in %u frames, %lu free pages marked, interface %#x features %#x\n",

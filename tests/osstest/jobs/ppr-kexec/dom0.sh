@@ -1,0 +1,61 @@
+# dom0 side of ppr-kexec.
+. /dvm/lib/ppr.sh
+
+warmup() {
+    leak_warmup || return 1
+    info "free pages before: $(cat /tmp/leak-base)"
+}
+
+# The guest's initramfs with the kernel and the initramfs for the second
+# kernel appended (Linux unpacks concatenated archives in turn).
+initrd() {
+    local x=/tmp/kexec-extra
+    rm -rf "$x"; mkdir -p "$x/dvm/kexec"
+    cp "$DVM_GUEST_KERNEL" "$x/dvm/kexec/bzImage"
+    cp "$DVM_GUEST_INITRD" "$x/dvm/kexec/initrd.gz"
+    (cd "$x" && find . | cpio -o -H newc 2>/dev/null) | gzip > /tmp/kexec-extra.gz
+    cat "$DVM_GUEST_INITRD" /tmp/kexec-extra.gz > /tmp/kexec-initrd.gz
+    rm -rf "$x" /tmp/kexec-extra.gz
+    ls -l /tmp/kexec-initrd.gz
+}
+
+# kexec_shut_down: until `xl list` shows k1 shut down.
+kexec_shut_down() {
+    local t=0
+    while ! xl list k1 2>/dev/null | awk 'NR == 2 { exit $5 !~ /s/ }'; do
+        [ $t -lt 120 ] || { guest_tail k1; fail "k1 did not shut down for its kexec"; return 1; }
+        sleep 1
+        t=$((t + 1))
+    done
+}
+
+# Reclaim by the array, then kexec; the domain stays shut down for the
+# soft reset (on_soft_reset = "preserve"), and Xen must see no array.
+kexec() {
+    GUEST_INITRD=/tmp/kexec-initrd.gz GUEST_ARGS="dvm.free=64" \
+        guest_create k1 160 kexec 'on_soft_reset = "preserve"' || return 1
+    guest_follow k1
+    guest_wait k1 'DVM-PPR-RECLAIM result=pass' 540 || return 1
+    [ "$(ppr_field k1 registered)" = yes ] ||
+        { fail "k1 is not registered before its kexec"; return 1; }
+    guest_wait k1 'DVM-KEXEC-LOADED' 120 || return 1
+    kexec_shut_down || return 1
+    xl list k1
+    info "k1 shut down for a soft reset; PPR registered: $(ppr_field k1 registered)"
+    [ "$(ppr_field k1 registered)" = no ] ||
+        fail "the first kernel's array is still registered after its kexec"
+}
+
+finish() {
+    xl destroy k1
+    guest_gone k1 120 || return 1
+    rm -f /tmp/kexec-initrd.gz
+    leak_check "$(cat /tmp/leak-base)" "a guest's kexec"
+}
+
+step policy 60 ppr_default_policy 1000
+step warmup 600 warmup
+step initrd 60 initrd
+step kexec 700 kexec
+step finish 300 finish
+ppr_keydump
