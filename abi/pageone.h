@@ -145,7 +145,8 @@ typedef struct xen_pageone_domain xen_pageone_domain_t;
  * then count distinct contents and frames mapped by several domains.
  * The listed domains are paused meanwhile (a snapshot; not the caller's
  * own domain: -EINVAL).  Slow (reads every page); for tests and
- * diagnostics.
+ * diagnostics: -EOPNOTSUPP unless the hypervisor was built with
+ * CONFIG_DVM_TESTING.
  */
 #define XEN_PAGEONE_OP_audit            4
 #define XEN_PAGEONE_AUDIT_MAX_DOMS  16
