@@ -22,7 +22,7 @@ initrd() {
 # kexec_shut_down: until `xl list` shows k1 shut down.
 kexec_shut_down() {
     local t=0
-    while ! xl list k1 2>/dev/null | awk 'NR == 2 { exit $5 !~ /s/ }'; do
+    until guest_state k1 | grep -q s; do
         [ $t -lt 120 ] || { guest_tail k1; fail "k1 did not shut down for its kexec"; return 1; }
         sleep 1
         t=$((t + 1))
@@ -32,6 +32,7 @@ kexec_shut_down() {
 # Reclaim by the array, then kexec; the domain stays shut down for the
 # soft reset (on_soft_reset = "preserve"), and Xen must see no array.
 kexec() {
+    local reg
     GUEST_INITRD=/tmp/kexec-initrd.gz GUEST_ARGS="dvm.free=64" \
         guest_create k1 160 kexec 'on_soft_reset = "preserve"' || return 1
     guest_follow k1
@@ -43,8 +44,9 @@ kexec() {
     guest_wait k1 'DVM-KEXEC-LOADED' 120 || return 1
     kexec_shut_down || return 1
     xl list k1
-    info "k1 shut down for a soft reset; PPR registered: $(ppr_field k1 registered)"
-    [ "$(ppr_field k1 registered)" = no ] ||
+    reg=$(ppr_field k1 registered)
+    info "k1 shut down for a soft reset; PPR registered: $reg"
+    [ "$reg" = no ] ||
         fail "the first kernel's array is still registered after its kexec"
 }
 
