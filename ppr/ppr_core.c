@@ -170,12 +170,19 @@ int ppr_hv_init(struct ppr_hv *hv, struct ppr_array *a, uint64_t start,
     hv->ops = ops;
     hv->priv = priv;
     hv->pass_free = 0;
-    hv->stats = (struct xen_ppr_stats){
-        .size = sizeof(hv->stats),
-        .nr_entries = a->nr_entries,
-    };
+    hv->counters = (struct ppr_counters){ 0 };
 
     return 0;
+}
+
+void ppr_counters_export(const struct ppr_counters *c, uint64_t nr_entries,
+                         struct xen_ppr_stats *s)
+{
+    s->size = sizeof(*s);
+    s->nr_entries = nr_entries;
+#define PPR_EXPORT_(name, kind, owner, unit, desc) s->name = c->name;
+    XEN_PPR_STATS(PPR_EXPORT_)
+#undef PPR_EXPORT_
 }
 
 /* Flush once, then confirm or restore every page of the batch. */
@@ -187,9 +194,9 @@ static void ppr_hv_finish_batch(struct ppr_hv *hv)
     if ( !hv->batch_nr )
         return;
 
-    hv->stats.batches++;
+    hv->counters.batches++;
     hv->ops->flush(hv->priv);
-    hv->stats.flushes++;
+    hv->counters.flushes++;
 
     for ( i = 0; i < hv->batch_nr; i++ )
     {
@@ -200,13 +207,13 @@ static void ppr_hv_finish_batch(struct ppr_hv *hv)
                           XEN_PPR_RECLAIMED) == XEN_PPR_RECLAIMING )
         {
             hv->ops->free_frame(hv->priv, gfn);
-            hv->stats.reclaimed++;
-            hv->stats.frames_returned++;
+            hv->counters.reclaimed++;
+            hv->counters.frames_returned++;
         }
         else
         {
             hv->ops->restore(hv->priv, gfn);
-            hv->stats.restored++;
+            hv->counters.restored++;
         }
     }
 
@@ -218,7 +225,7 @@ static void ppr_hv_claim(struct ppr_hv *hv, uint64_t gfn)
 {
     uint8_t *s = hv->arr->state;
 
-    hv->stats.claimed++;
+    hv->counters.claimed++;
 
     switch ( hv->ops->unmap(hv->priv, gfn) )
     {
@@ -235,18 +242,18 @@ static void ppr_hv_claim(struct ppr_hv *hv, uint64_t gfn)
          * batch, with nothing to restore: counted as restored, so that
          * restored is every claim the guest saw RECLAIMING.
          */
-        hv->stats.already_empty++;
+        hv->counters.already_empty++;
         if ( ppr_cmpxchg8(&s[gfn], XEN_PPR_RECLAIMING,
                           XEN_PPR_RECLAIMED) == XEN_PPR_RECLAIMING )
-            hv->stats.reclaimed++;
+            hv->counters.reclaimed++;
         else
-            hv->stats.restored++;
+            hv->counters.restored++;
         break;
 
     case PPR_UNMAP_REFUSED:
     default:
         /* Back to FREE: it needs a full pass again before a new try. */
-        hv->stats.refused++;
+        hv->counters.refused++;
         ppr_cmpxchg8(&s[gfn], XEN_PPR_RECLAIMING, XEN_PPR_FREE);
         break;
     }
@@ -286,11 +293,11 @@ bool ppr_hv_scan(struct ppr_hv *hv, unsigned int budget)
 
         case XEN_PPR_FREE:
             /* Second chance: only pages free for a whole pass are taken. */
-            hv->stats.seen_free++;
+            hv->counters.seen_free++;
             hv->pass_free++;
             if ( ppr_cmpxchg8(&s[gfn], XEN_PPR_FREE,
                               XEN_PPR_AGED) == XEN_PPR_FREE )
-                hv->stats.aged++;
+                hv->counters.aged++;
             break;
 
         case XEN_PPR_AGED:
@@ -301,19 +308,19 @@ bool ppr_hv_scan(struct ppr_hv *hv, unsigned int budget)
 
         default:
             /* Garbage from the guest: treated as INUSE. */
-            hv->stats.invalid_seen++;
+            hv->counters.invalid_seen++;
             break;
         }
 
     next:
         budget -= n;
-        hv->stats.scanned += n;
+        hv->counters.scanned += n;
         hv->cursor += n;
         if ( hv->cursor == hv->end )
         {
             hv->cursor = hv->start;
-            hv->stats.passes++;
-            hv->stats.free_last_pass = hv->pass_free;
+            hv->counters.passes++;
+            hv->counters.free_last_pass = hv->pass_free;
             hv->pass_free = 0;
             more = false;
             break;

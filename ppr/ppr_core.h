@@ -87,6 +87,26 @@ struct ppr_hv_ops {
 };
 
 /*
+ * The counters of one scanner, one per field of abi/ppr.h's XEN_PPR_STATS
+ * list, in its order: the core counts the fields it owns, the port those
+ * its column names "port".  The public struct xen_ppr_stats is only made
+ * at the ABI boundary, by ppr_counters_export(), so that this block can
+ * change without the ABI.
+ */
+struct ppr_counters {
+#define PPR_COUNTER_(name, kind, owner, unit, desc) uint64_t name;
+    XEN_PPR_STATS(PPR_COUNTER_)
+#undef PPR_COUNTER_
+};
+
+/*
+ * Fill the whole of s (size, nr_entries, then every counter) from c, for
+ * an array of nr_entries entries (0: none registered).
+ */
+void ppr_counters_export(const struct ppr_counters *c, uint64_t nr_entries,
+                         struct xen_ppr_stats *s);
+
+/*
  * One scanner over the slice [start, end) of an array.  Calls for one
  * struct ppr_hv must be serialised by the caller; scanners over disjoint
  * slices may run concurrently with each other and with the guest.
@@ -100,7 +120,7 @@ struct ppr_hv {
     const struct ppr_hv_ops *ops;
     void *priv;
     uint64_t pass_free;         /* FREE entries seen in this pass so far */
-    struct xen_ppr_stats stats; /* scan_ns, refaulted, fault_waits: port */
+    struct ppr_counters counters;
 };
 
 int ppr_hv_init(struct ppr_hv *hv, struct ppr_array *a, uint64_t start,

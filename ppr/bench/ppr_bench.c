@@ -177,7 +177,7 @@ static void run(int b)
         ppr_hv_init(&hv, &arr, 0, N, batch, 64, &ops, NULL);
         while ( ppr_hv_scan(&hv, 4096) )
             ;
-        acc = hv.stats.aged + hv.stats.reclaimed;
+        acc = hv.counters.aged + hv.counters.reclaimed;
         break;
     case B_PK_FREE0:
         for ( i = 0; i < N; i++ )

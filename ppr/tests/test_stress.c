@@ -445,7 +445,7 @@ int main(int argc, char **argv)
     uint64_t gfn;
     unsigned long ops = 0, refaults = 0, waits = 0, zchk = 0, kchk = 0;
     unsigned long raced = 0, alloc_recl = 0;
-    struct xen_ppr_stats tot = { 0 };
+    struct ppr_counters tot = { 0 };
     bool ok;
 
     ppr_array_init(&arr, state, NPAGES);
@@ -551,7 +551,7 @@ int main(int argc, char **argv)
 
     for ( i = 0; i < NR_SCANNERS; i++ )
     {
-        struct xen_ppr_stats *s = &scanners[i].hv.stats;
+        const struct ppr_counters *s = &scanners[i].hv.counters;
 
         tot.passes += s->passes;
         tot.claimed += s->claimed;

@@ -158,8 +158,30 @@ static void test_init(void)
     CHECK(ppr_hv_init(&h, &a, 0, N + 1, batch, 4, &ops, NULL) ==
           -PPR_ERANGE);
     CHECK(ppr_hv_init(&h, &a, 8, 16, batch, 4, &ops, NULL) == 0);
-    CHECK(h.stats.size == sizeof(struct xen_ppr_stats));
-    CHECK(h.stats.nr_entries == N);
+    CHECK(h.counters.passes == 0 && h.counters.scanned == 0 &&
+          h.counters.free_last_pass == 0);
+}
+
+/* The export fills size and nr_entries, then each counter in its place. */
+static void test_export(void)
+{
+    struct ppr_counters c;
+    struct xen_ppr_stats s;
+    uint64_t v = 100;
+
+    CHECK(sizeof(c) + 2 * sizeof(uint64_t) == sizeof(s));
+#define SET_(name, kind, owner, unit, desc) c.name = v++;
+    XEN_PPR_STATS(SET_)
+#undef SET_
+    memset(&s, 0xa5, sizeof(s));
+    ppr_counters_export(&c, N, &s);
+    CHECK(s.size == sizeof(s));
+    CHECK(s.nr_entries == N);
+    v = 100;
+#define CHECK_(name, kind, owner, unit, desc) CHECK(s.name == v++);
+    XEN_PPR_STATS(CHECK_)
+#undef CHECK_
+    CHECK(s.passes == 100 && s.free_last_pass == v - 1);
 }
 
 static void test_bad_ranges(void)
@@ -252,17 +274,18 @@ static void test_scan_reclaim(void)
     ppr_mark_free(&arr, 40, 1, NULL);       /* 2 pages */
 
     pass();                                  /* first pass only ages */
-    CHECK(hv.stats.passes == 1 && hv.stats.aged == 10);
+    CHECK(hv.counters.passes == 1 && hv.counters.aged == 10);
     CHECK(fk.unmaps == 0 && fk.frees == 0);
     CHECK(st[8] == XEN_PPR_AGED && st[41] == XEN_PPR_AGED);
 
     /* An AGED page freed again goes back to FREE: no claim this pass. */
     ppr_mark_free(&arr, 41, 0, NULL);
     pass_budget(N);
-    CHECK(hv.stats.claimed == 9 && fk.unmaps == 9 && fk.frees == 9);
-    CHECK(hv.stats.reclaimed == 9 && hv.stats.frames_returned == 9);
+    CHECK(hv.counters.claimed == 9 && fk.unmaps == 9 && fk.frees == 9);
+    CHECK(hv.counters.reclaimed == 9 && hv.counters.frames_returned == 9);
     /* batch of 4: 4 + 4 + 1 pages, each batch: unmaps, 1 flush, frees */
-    CHECK(fk.flushes == 3 && hv.stats.flushes == 3 && hv.stats.batches == 3);
+    CHECK(fk.flushes == 3 && hv.counters.flushes == 3 &&
+          hv.counters.batches == 3);
     CHECK(strncmp(fk.log, "uuuuFxxxxuuuuFxxxxuFx", 21) == 0);
     for ( unsigned int i = 8; i < 16; i++ )
         CHECK(st[i] == XEN_PPR_RECLAIMED && fk.p2m[i] == P_EMPTY);
@@ -286,13 +309,14 @@ static void test_budget_cursor(void)
 {
     setup();
     CHECK(ppr_hv_scan(&hv, 0));             /* no budget: no progress */
-    CHECK(hv.cursor == 0 && hv.stats.scanned == 0);
+    CHECK(hv.cursor == 0 && hv.counters.scanned == 0);
     CHECK(ppr_hv_scan(&hv, 10));
-    CHECK(hv.cursor == 10 && hv.stats.scanned == 10);
+    CHECK(hv.cursor == 10 && hv.counters.scanned == 10);
     CHECK(ppr_hv_scan(&hv, N - 11));
     CHECK(hv.cursor == N - 1);
     CHECK(!ppr_hv_scan(&hv, 100));          /* wraps: pass complete */
-    CHECK(hv.cursor == 0 && hv.stats.passes == 1 && hv.stats.scanned == N);
+    CHECK(hv.cursor == 0 && hv.counters.passes == 1 &&
+          hv.counters.scanned == N);
 
     /* Slice scanner never looks outside [16, 32). */
     {
@@ -304,7 +328,7 @@ static void test_budget_cursor(void)
         for ( unsigned int i = 0; i < N; i++ )
             CHECK(st[i] == (i >= 16 && i < 32 ? XEN_PPR_RECLAIMED
                                               : XEN_PPR_AGED));
-        CHECK(h2.stats.scanned == 16 && fk.frees == 16);
+        CHECK(h2.counters.scanned == 16 && fk.frees == 16);
     }
 }
 
@@ -334,9 +358,9 @@ static void test_scan_fastpath(void)
                               &ops, &fk) == 0);
             while ( ppr_hv_scan(&h, budget) )
                 ;
-            CHECK(h.stats.scanned == h.end - h.start);
-            CHECK(h.stats.invalid_seen == 1);
-            CHECK(h.cursor == h.start && h.stats.passes == 1);
+            CHECK(h.counters.scanned == h.end - h.start);
+            CHECK(h.counters.invalid_seen == 1);
+            CHECK(h.cursor == h.start && h.counters.passes == 1);
             for ( i = 0; i < N; i++ )
             {
                 bool in = i >= h.start && i < h.end;
@@ -366,7 +390,7 @@ static void test_hostile_values(void)
         for ( i = 0; i < N; i++ )
             CHECK(st[i] == v);
         CHECK(fk.unmaps == 0 && fk.frees == 0 && fk.flushes == 0);
-        CHECK(hv.stats.invalid_seen == (v >= XEN_PPR_NR_STATES ? 4 * N : 0));
+        CHECK(hv.counters.invalid_seen == (v >= XEN_PPR_NR_STATES ? 4 * N : 0));
         CHECK(ppr_state_valid(v) == (v < XEN_PPR_NR_STATES));
         if ( v == 0xff )
             break;
@@ -404,7 +428,7 @@ static void test_races(void)
     fk.race = race_alloc;
     pass();
     CHECK(fk.unmaps == 8 && fk.restores == 4 && fk.frees == 4);
-    CHECK(hv.stats.restored == 4 && hv.stats.reclaimed == 4);
+    CHECK(hv.counters.restored == 4 && hv.counters.reclaimed == 4);
     for ( i = 0; i < 8; i++ )
     {
         CHECK(st[i] == (i % 2 ? XEN_PPR_RECLAIMED : XEN_PPR_INUSE));
@@ -426,7 +450,7 @@ static void test_races(void)
     fk.refuse[1] = 1;
     fk.refuse[2] = 1;
     pass();
-    CHECK(hv.stats.refused == 2 && fk.frees == 2 && fk.restores == 0);
+    CHECK(hv.counters.refused == 2 && fk.frees == 2 && fk.restores == 0);
     CHECK(st[1] == XEN_PPR_FREE && st[2] == XEN_PPR_FREE);
     CHECK(fk.p2m[1] == P_RAM && fk.p2m[2] == P_RAM);
     CHECK(st[0] == XEN_PPR_RECLAIMED && st[3] == XEN_PPR_RECLAIMED);
@@ -437,8 +461,8 @@ static void test_races(void)
     for ( i = 0; i < 4; i++ )
         fk.empty[i] = 1;
     pass();
-    CHECK(hv.stats.already_empty == 4 && hv.stats.reclaimed == 4);
-    CHECK(fk.flushes == 0 && fk.frees == 0 && hv.stats.frames_returned == 0);
+    CHECK(hv.counters.already_empty == 4 && hv.counters.reclaimed == 4);
+    CHECK(fk.flushes == 0 && fk.frees == 0 && hv.counters.frames_returned == 0);
     for ( i = 0; i < 4; i++ )
         CHECK(st[i] == XEN_PPR_RECLAIMED);
 }
@@ -446,6 +470,7 @@ static void test_races(void)
 int main(void)
 {
     test_init();
+    test_export();
     test_bad_ranges();
     test_guest_free();
     test_guest_alloc();

@@ -186,7 +186,7 @@ static int64_t op_query(struct wppr_os *os, void *arg)
 /* p2m_lock held; waits for no scan step (the scanner holds it too). */
 static void drop_registration(struct wppr_os *os)
 {
-    os->passes += os->hv.stats.passes;
+    os->passes += os->hv.counters.passes;
     munmap(os->hv_view, (size_t)os->reg_nr_frames * MOCK_PAGE_SIZE);
     free(os->reg_frames);
     os->reg_frames = NULL;
@@ -299,7 +299,7 @@ static int64_t op_get_stats(struct wppr_os *os, const void *arg)
     if ( !buf )
         return -XEN_EFAULT;
 
-    st = os->hv.stats;
+    ppr_counters_export(&os->hv.counters, os->hv_arr.nr_entries, &st);
     st.size = size < sizeof(st) ? size : sizeof(st);
     memcpy((void *)(uintptr_t)buf, &st, st.size);
     return 0;
@@ -385,7 +385,7 @@ static uint64_t passes(struct wppr_os *os)
     uint64_t n;
 
     pthread_mutex_lock(&os->p2m_lock);
-    n = os->passes + (os->registered ? os->hv.stats.passes : 0);
+    n = os->passes + (os->registered ? os->hv.counters.passes : 0);
     pthread_mutex_unlock(&os->p2m_lock);
     return n;
 }

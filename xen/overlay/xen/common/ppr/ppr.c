@@ -138,7 +138,7 @@ struct ppr_domain {
     /* Scan schedule (lock). */
     bool in_pass;
     s_time_t pass_start, next_pass;
-    uint64_t pass_aged;             /* stats.aged when the pass started */
+    uint64_t pass_aged;             /* counters.aged at the pass start */
 
     /* Policy (lock). */
     struct xen_ppr_policy policy;
@@ -165,7 +165,7 @@ static void cf_check ppr_tasklet_fn(void *unused);
 static DECLARE_TASKLET(ppr_tasklet, ppr_tasklet_fn, NULL);
 
 /* Totals of finished registrations (and refaults of unregistered pages). */
-static struct xen_ppr_stats ppr_retired;
+static struct ppr_counters ppr_retired;
 static DEFINE_SPINLOCK(ppr_retired_lock);
 
 static DEFINE_SPINLOCK(ppr_default_lock);
@@ -176,23 +176,35 @@ static DEFINE_PER_CPU(bool, ppr_in_reclaim);
 /* ---------------------------------------------------------------- stats */
 
 /* Snapshot of pd's counters, port fields included (pd->lock held). */
-static void ppr_stats_read(struct ppr_domain *pd, struct xen_ppr_stats *s)
+static void ppr_counters_read(struct ppr_domain *pd, struct ppr_counters *c)
 {
     ASSERT(spin_is_locked(&pd->lock));
 
-    *s = pd->hv.stats;
-    s->size = sizeof(*s);
-    s->nr_entries = pd->registered ? pd->arr.nr_entries : 0;
-    s->fault_waits = read_atomic(&pd->fault_waits);
-    s->refused_refs = pd->pb.refused_refs;
+    *c = pd->hv.counters;
+    c->fault_waits = read_atomic(&pd->fault_waits);
+    c->refused_refs = pd->pb.refused_refs;
+}
+
+static uint64_t ppr_nr_entries(const struct ppr_domain *pd)
+{
+    return pd->registered ? pd->arr.nr_entries : 0;
+}
+
+/* pd's statistics as the ABI has them (pd->lock held). */
+static void ppr_stats_read(struct ppr_domain *pd, struct xen_ppr_stats *s)
+{
+    struct ppr_counters c;
+
+    ppr_counters_read(pd, &c);
+    ppr_counters_export(&c, ppr_nr_entries(pd), s);
 }
 
 /*
  * t += s: every counter, and the gauges if live (a level of a registration
  * that is gone means nothing any more).
  */
-static void ppr_stats_add(struct xen_ppr_stats *t,
-                          const struct xen_ppr_stats *s, bool live)
+static void ppr_counters_add(struct ppr_counters *t,
+                             const struct ppr_counters *s, bool live)
 {
 #define PPR_ADD_counter(n)  t->n += s->n;
 #define PPR_ADD_gauge(n)    if ( live ) t->n += s->n;
@@ -203,28 +215,31 @@ static void ppr_stats_add(struct xen_ppr_stats *t,
 #undef PPR_ADD_counter
 }
 
-static void ppr_global_stats(struct xen_ppr_stats *t)
+/* The host-wide totals (DOMID_XEN) as the ABI has them. */
+static void ppr_global_stats(struct xen_ppr_stats *s)
 {
+    struct ppr_counters t;
     struct ppr_domain *pd;
+    uint64_t nr_entries = 0;
 
     spin_lock(&ppr_retired_lock);
-    *t = ppr_retired;
+    t = ppr_retired;
     spin_unlock(&ppr_retired_lock);
-    t->size = sizeof(*t);
-    t->nr_entries = 0;
 
     read_lock(&ppr_list_lock);
     list_for_each_entry ( pd, &ppr_list, list )
     {
-        struct xen_ppr_stats s;
+        struct ppr_counters c;
 
         spin_lock(&pd->lock);
-        ppr_stats_read(pd, &s);
+        ppr_counters_read(pd, &c);
+        nr_entries += ppr_nr_entries(pd);
         spin_unlock(&pd->lock);
-        ppr_stats_add(t, &s, true);
-        t->nr_entries += s.nr_entries;
+        ppr_counters_add(&t, &c, true);
     }
     read_unlock(&ppr_list_lock);
+
+    ppr_counters_export(&t, nr_entries, s);
 }
 
 int ppr_refault(struct domain *d, gfn_t gfn)
@@ -238,7 +253,7 @@ int ppr_refault(struct domain *d, gfn_t gfn)
     /* p2m lock held: registration cannot change under our feet. */
     if ( pd->registered )
     {
-        pd->hv.stats.refaulted++;
+        pd->hv.counters.refaulted++;
         ppr_hv_refault(&pd->arr, gfn_x(gfn));
     }
     else
@@ -292,14 +307,14 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
     {
         pd->in_pass = true;
         pd->pass_start = t0;
-        pd->pass_aged = pd->hv.stats.aged;
+        pd->pass_aged = pd->hv.counters.aged;
     }
 
     pd->pb.reserve_pages = pd->policy.reserve_mib << (20 - PAGE_SHIFT);
 
     arch_ppr_lock(pd->d);
     more = ppr_hv_scan(&pd->hv, n);
-    pd->hv.stats.scan_ns += NOW() - t0;
+    pd->hv.counters.scan_ns += NOW() - t0;
     arch_ppr_unlock(pd->d);
 
     if ( !more )
@@ -311,7 +326,7 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
          * later (but not within min_age_ms): a page freed just behind a
          * pass is back within 1.5 periods plus a pass, not 2 plus a pass.
          */
-        if ( pd->hv.stats.aged != pd->pass_aged )
+        if ( pd->hv.counters.aged != pd->pass_aged )
             gap = max(gap / 2, (s_time_t)MILLISECS(pd->policy.min_age_ms));
 
         pd->in_pass = false;
@@ -487,9 +502,9 @@ bool ppr_reclaim_sync(unsigned long nr)
         uint64_t before;
 
         spin_lock(&pd->lock);
-        before = pd->hv.stats.frames_returned;
+        before = pd->hv.counters.frames_returned;
         while ( ppr_due(pd, NOW(), true) &&
-                got + pd->hv.stats.frames_returned - before < nr )
+                got + pd->hv.counters.frames_returned - before < nr )
         {
             ppr_scan_step(pd, PPR_STEP);
             if ( softirq_pending(cpu) || NOW() >= deadline )
@@ -498,8 +513,9 @@ bool ppr_reclaim_sync(unsigned long nr)
                 break;
             }
         }
-        pd->hv.stats.sync_returned += pd->hv.stats.frames_returned - before;
-        got += pd->hv.stats.frames_returned - before;
+        pd->hv.counters.sync_returned +=
+            pd->hv.counters.frames_returned - before;
+        got += pd->hv.counters.frames_returned - before;
         spin_unlock(&pd->lock);
 
         if ( stop || got >= nr )
@@ -692,7 +708,7 @@ static int ppr_register(struct domain *d, const struct xen_ppr_register *reg)
 static int ppr_unregister(struct domain *d)
 {
     struct ppr_domain *pd = d->ppr;
-    struct xen_ppr_stats s;
+    struct ppr_counters c;
     struct page_info **pages;
     unsigned int n;
     uint8_t *state;
@@ -716,7 +732,7 @@ static int ppr_unregister(struct domain *d)
     /* ... and this waits for the step in flight: nothing stays RECLAIMING. */
     spin_lock(&pd->lock);
     arch_ppr_lock(d);
-    ppr_stats_read(pd, &s);
+    ppr_counters_read(pd, &c);
     pd->registered = false;
     pd->in_pass = false;
     state = pd->state;
@@ -731,7 +747,7 @@ static int ppr_unregister(struct domain *d)
     spin_unlock(&pd->reg_lock);
 
     spin_lock(&ppr_retired_lock);
-    ppr_stats_add(&ppr_retired, &s, false);
+    ppr_counters_add(&ppr_retired, &c, false);
     spin_unlock(&ppr_retired_lock);
 
     vunmap(state);

@@ -79,20 +79,21 @@ int __init ppr_selftest(void)
     s[20] = 0xa5;
     ok = ok && !ppr_hv_scan(&hv, 1000) && !ppr_hv_scan(&hv, 1000);
     /* 5,6,8,10..15 freed; 7 refused; 9 restored. */
-    ok = ok && hv.stats.aged == 11 && hv.stats.claimed == 11 &&
-         hv.stats.refused == 1 && hv.stats.restored == 1 &&
-         hv.stats.reclaimed == 9 && ppr_st_freed == 9 &&
+    ok = ok && hv.counters.aged == 11 && hv.counters.claimed == 11 &&
+         hv.counters.refused == 1 && hv.counters.restored == 1 &&
+         hv.counters.reclaimed == 9 && ppr_st_freed == 9 &&
          ppr_st_restored == 1 && ppr_st_unmapped == 10 &&
-         ppr_st_flushes == hv.stats.flushes && hv.stats.flushes == 3 &&
-         hv.stats.invalid_seen == 2 && s[7] == XEN_PPR_FREE &&
+         ppr_st_flushes == hv.counters.flushes && hv.counters.flushes == 3 &&
+         hv.counters.invalid_seen == 2 && s[7] == XEN_PPR_FREE &&
          s[9] == XEN_PPR_INUSE && s[5] == XEN_PPR_RECLAIMED &&
          ppr_mark_alloc(&arr, 5, 0, NULL, NULL) == 1 &&
          ppr_hv_refault(&arr, 6) && s[6] == XEN_PPR_INUSE;
 
     printk("PPR selftest: %s (claimed %"PRIu64" reclaimed %"PRIu64
            " restored %"PRIu64" refused %"PRIu64" flushes %"PRIu64")\n",
-           ok ? "SUCCESS" : "FAILURE", hv.stats.claimed, hv.stats.reclaimed,
-           hv.stats.restored, hv.stats.refused, hv.stats.flushes);
+           ok ? "SUCCESS" : "FAILURE", hv.counters.claimed,
+           hv.counters.reclaimed, hv.counters.restored, hv.counters.refused,
+           hv.counters.flushes);
 
     free_xenheap_page(s);
 

@@ -130,7 +130,7 @@ struct kvm_ppr_reg {
 	unsigned long src[PPR_BATCH], dst[PPR_BATCH];
 	bool mm_locked;
 
-	/* What the core counted differently (see kvm_ppr_reg_stats()). */
+	/* What the core counted differently (see kvm_ppr_reg_counters()). */
 	u64 refused_refs, refused_late, empty_late, not_freed;
 	u64 why[PPR_WHY_NR];
 	atomic64_t refaulted, fault_waits;
@@ -376,20 +376,18 @@ static const struct ppr_hv_ops kvm_ppr_ops = {
  * took a page we put back to FREE at the flush for a restore, and a page
  * without memory behind it for a freed frame.
  */
-static void kvm_ppr_reg_stats(struct kvm_ppr_reg *reg,
-			      struct xen_ppr_stats *s)
+static void kvm_ppr_reg_counters(struct kvm_ppr_reg *reg,
+				 struct ppr_counters *c)
 {
-	*s = reg->hv.stats;
-	s->size = sizeof(*s);
-	s->nr_entries = reg->arr.nr_entries;
-	s->refused += reg->refused_late;
-	s->restored -= reg->refused_late;
-	s->already_empty += reg->empty_late;
-	s->frames_returned -= reg->empty_late + reg->not_freed;
-	s->refused_refs = reg->refused_refs;
-	s->refaulted = atomic64_read(&reg->refaulted);
-	s->fault_waits = atomic64_read(&reg->fault_waits);
-	s->sync_returned = 0;
+	*c = reg->hv.counters;
+	c->refused += reg->refused_late;
+	c->restored -= reg->refused_late;
+	c->already_empty += reg->empty_late;
+	c->frames_returned -= reg->empty_late + reg->not_freed;
+	c->refused_refs = reg->refused_refs;
+	c->refaulted = atomic64_read(&reg->refaulted);
+	c->fault_waits = atomic64_read(&reg->fault_waits);
+	c->sync_returned = 0;
 }
 
 /* Add s's counters to t; with live, s's gauges replace t's. */
@@ -398,8 +396,8 @@ static void kvm_ppr_reg_stats(struct kvm_ppr_reg *reg,
 #define KVM_PPR_ADD_(name, kind, owner, unit, desc)			       \
 	KVM_PPR_ADD_##kind(name, live);
 
-static void kvm_ppr_stats_add(struct xen_ppr_stats *t,
-			      const struct xen_ppr_stats *s, bool live)
+static void kvm_ppr_counters_add(struct ppr_counters *t,
+				 const struct ppr_counters *s, bool live)
 {
 	XEN_PPR_STATS(KVM_PPR_ADD_)
 }
@@ -411,20 +409,19 @@ static struct kvm_ppr_reg *kvm_ppr_reg_locked(struct kvm_ppr *ppr)
 					 lockdep_is_held(&ppr->reg_lock));
 }
 
-/* Since the VM was created (scan_lock held). */
+/* Since the VM was created, as the ABI has them (scan_lock held). */
 static void kvm_ppr_vm_stats(struct kvm_ppr *ppr, struct xen_ppr_stats *s)
 {
 	struct kvm_ppr_reg *reg = kvm_ppr_reg_locked(ppr);
-	struct xen_ppr_stats r;
+	struct ppr_counters t = ppr->total;
 
-	*s = ppr->total;
-	s->size = sizeof(*s);
-	s->nr_entries = 0;
-	if (!reg)
-		return;
-	kvm_ppr_reg_stats(reg, &r);
-	kvm_ppr_stats_add(s, &r, true);
-	s->nr_entries = r.nr_entries;
+	if (reg) {
+		struct ppr_counters r;
+
+		kvm_ppr_reg_counters(reg, &r);
+		kvm_ppr_counters_add(&t, &r, true);
+	}
+	ppr_counters_export(&t, reg ? reg->arr.nr_entries : 0, s);
 }
 
 unsigned int kvm_arch_vm_stats_ext(struct kvm *kvm, u64 *val,
@@ -521,7 +518,7 @@ static bool kvm_ppr_step(struct kvm_ppr *ppr)
 			return false;
 		ppr->in_pass = true;
 		ppr->pass_start = now;
-		ppr->pass_aged = reg->hv.stats.aged;
+		ppr->pass_aged = reg->hv.counters.aged;
 	}
 
 	/* The VMM is exiting: nothing left to give back. */
@@ -534,7 +531,7 @@ static bool kvm_ppr_step(struct kvm_ppr *ppr)
 	more = ppr_hv_scan(&reg->hv, READ_ONCE(ppr->budget));
 	srcu_read_unlock(&kvm->srcu, idx);
 	mmput_async(kvm->mm);
-	reg->hv.stats.scan_ns += ktime_to_ns(ktime_sub(ktime_get(), now));
+	reg->hv.counters.scan_ns += ktime_to_ns(ktime_sub(ktime_get(), now));
 
 	if (!more) {
 		u64 gap = (u64)ppr->period_ms * NSEC_PER_MSEC;
@@ -544,7 +541,7 @@ static bool kvm_ppr_step(struct kvm_ppr *ppr)
 		 * a period later: a page freed just behind a pass is back
 		 * within 1.5 periods plus a pass, not 2.
 		 */
-		if (reg->hv.stats.aged != ppr->pass_aged)
+		if (reg->hv.counters.aged != ppr->pass_aged)
 			gap /= 2;
 		ppr->in_pass = false;
 		ppr->next_pass = ktime_add_ns(ppr->pass_start, gap);
@@ -750,7 +747,7 @@ out:
 static long kvm_ppr_unregister_locked(struct kvm_ppr *ppr)
 {
 	struct kvm_ppr_reg *reg = kvm_ppr_reg_locked(ppr);
-	struct xen_ppr_stats s;
+	struct ppr_counters c;
 	unsigned int i;
 
 	if (!reg)
@@ -767,8 +764,8 @@ static long kvm_ppr_unregister_locked(struct kvm_ppr *ppr)
 	wake_up_all(&ppr->fault_wq);
 
 	mutex_lock(&ppr->scan_lock);
-	kvm_ppr_reg_stats(reg, &s);
-	kvm_ppr_stats_add(&ppr->total, &s, false);
+	kvm_ppr_reg_counters(reg, &c);
+	kvm_ppr_counters_add(&ppr->total, &c, false);
 	for (i = 0; i < PPR_WHY_NR; i++)
 		ppr->why[i] += reg->why[i];
 	mutex_unlock(&ppr->scan_lock);
@@ -808,8 +805,12 @@ static long kvm_ppr_get_stats(struct kvm *kvm, struct xen_ppr_get_stats *gs)
 
 	mutex_lock(&ppr->scan_lock);
 	reg = kvm_ppr_reg_locked(ppr);
-	if (reg)
-		kvm_ppr_reg_stats(reg, &s);
+	if (reg) {
+		struct ppr_counters c;
+
+		kvm_ppr_reg_counters(reg, &c);
+		ppr_counters_export(&c, reg->arr.nr_entries, &s);
+	}
 	mutex_unlock(&ppr->scan_lock);
 	if (!reg)
 		return -ENOENT;
@@ -921,7 +922,6 @@ void kvm_ppr_init_vm(struct kvm *kvm)
 			       XEN_PPR_PERIOD_MAX_MS);
 	ppr->budget = clamp(READ_ONCE(ppr_budget), PPR_BUDGET_MIN,
 			    PPR_BUDGET_MAX);
-	ppr->total.size = sizeof(ppr->total);
 }
 
 void kvm_ppr_destroy_vm(struct kvm *kvm)

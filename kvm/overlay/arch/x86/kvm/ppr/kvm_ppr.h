@@ -71,7 +71,7 @@ struct kvm_ppr {
 	u64 pass_aged;
 
 	/* Counters of finished registrations (scan_lock). */
-	struct xen_ppr_stats total;
+	struct ppr_counters total;
 	u64 why[4];
 	/* Registrations a guest reset ended. */
 	unsigned long resets;
