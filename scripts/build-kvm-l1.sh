@@ -13,7 +13,7 @@ set -euo pipefail
 . "$(dirname "$0")/lib.sh"
 
 abi=$DOM0_KERNEL_ABI
-kl=$TOP/tests/osstest/jobs/kvm-lib
+kl=$TOP/tests/osstest/lib/kvm
 qemu=/usr/bin/qemu-system-x86_64
 busybox=/bin/busybox
 out=$DVM_BUILD/kvm-l1
@@ -26,7 +26,8 @@ file -L "$busybox" | grep -q 'statically linked' ||
     die "$busybox is not busybox-static"
 
 key=$( (hash_inputs Config.mk scripts/build-kvm-l1.sh scripts/lib.sh \
-            $(cd "$TOP" && ls -d tests/osstest/jobs/kvm-*) tools/kvm-ppr
+            tests/osstest/lib/kvm $(cd "$TOP" && ls -d tests/osstest/jobs/kvm-*) \
+            tools/kvm-ppr
         sha256sum "$DVM_BUILD"/kvm/*.ko "$DVM_BUILD"/kvm/stock/*.ko \
             "$DVM_BUILD/guest/bzImage" "$DVM_BUILD/boot/guest.cpio.gz" \
             "$busybox" "$qemu" | cut -d' ' -f1

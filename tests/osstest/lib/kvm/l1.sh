@@ -4,7 +4,7 @@
 #   DVM-STEP-BEGIN <step> timeout=<seconds>
 #   DVM-STEP-END <step> pass|fail rc=<n>
 #
-# which tests/osstest/jobs/kvm-lib/host.sh turns into the job's steps.
+# which tests/osstest/lib/kvm/host.sh turns into the job's steps.
 # L2 guests run under Debian's qemu-system-x86_64 with accel kvm; their
 # serial consoles go to /tmp/<name>.log and are followed on L1's console
 # as "[L2:<name>] ..." lines.
