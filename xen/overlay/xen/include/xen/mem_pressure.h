@@ -51,27 +51,8 @@ static inline bool mem_below_low(void)
     return heap_free_pages() < read_atomic(&mem_wmark.low);
 }
 
-/* Counted by mem_wmark_admit() under the heap lock. */
+/* Counted by page_alloc.c's mem_wmark_admit() under the heap lock. */
 extern unsigned long mem_pressure_refused, mem_pressure_reserve_used;
-
-/*
- * alloc_heap_pages(), heap lock held: may an allocation of nr pages for a
- * domain be served with avail pages free?  Below min only MEMF_reserve.
- */
-static inline bool mem_wmark_admit(unsigned long avail, unsigned long nr,
-                                   unsigned int memflags)
-{
-    if ( likely(avail >= nr + read_atomic(&mem_wmark.min)) )
-        return true;
-    if ( !(memflags & MEMF_reserve) )
-    {
-        mem_pressure_refused++;
-        return false;
-    }
-    mem_pressure_reserve_used += nr;
-
-    return true;
-}
 
 /* After an allocation for a domain left avail pages free. */
 void mem_pressure_note(unsigned long avail);
@@ -106,12 +87,6 @@ void mem_pressure_dump(void);
 static inline bool mem_below_low(void)
 {
     return false;
-}
-
-static inline bool mem_wmark_admit(unsigned long avail, unsigned long nr,
-                                   unsigned int memflags)
-{
-    return true;
 }
 
 static inline void mem_pressure_note(unsigned long avail) {}
