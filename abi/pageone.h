@@ -44,9 +44,8 @@
  *   X(name, kind, type, unit, description)
  *
  * kind: counter (monotonic) or gauge (a level); type: the field's C type.
- * The structure and the tools' output are made from this one list (Xen's
- * 'j' key handler still names its fields itself); fields are only ever
- * appended.
+ * The structure, the core's counters, Xen's 'j' key handler and the tools'
+ * output are made from this one list; fields are only ever appended.
  */
 #define XEN_PAGEONE_STATS(X)                                                \
     X(scanned,       counter, uint64_t, "pages",  "guest pages visited")    \

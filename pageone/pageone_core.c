@@ -438,7 +438,7 @@ struct pageone_entry *pageone_tree_insert_candidate(struct pageone *e,
         e->ops->free(e->ctx, x);
         return NULL;
     }
-    stat_add(e, g, PAGEONE_STAT_CANDIDATES, 1);
+    stat_add(e, g, PAGEONE_STAT_candidates, 1);
     return x;
 }
 
@@ -467,7 +467,7 @@ bool pageone_tree_delete(struct pageone *e, struct pageone_entry *x)
     if ( !tree_update(e, x, NULL) )
         return false;
     stat_add(e, x->group, x->kind == KIND_STABLE ?
-             PAGEONE_STAT_SHARED_FRAMES : PAGEONE_STAT_CANDIDATES, -1);
+             PAGEONE_STAT_shared_frames : PAGEONE_STAT_candidates, -1);
     retire(e, &x->rcu, free_entry_cb);
     return true;
 }
@@ -597,11 +597,11 @@ static void page_drop(struct pageone *e, struct pageone_range *r,
         pageone_tree_delete(e, x);
         break;
     case PAGEONE_PS_SHARED:
-        stat_add(e, g, PAGEONE_STAT_PAGES_SHARED, -1);
+        stat_add(e, g, PAGEONE_STAT_pages_shared, -1);
         stable_put(e, x);
         break;
     case PAGEONE_PS_ZERO:
-        stat_add(e, g, PAGEONE_STAT_ZERO_PAGES, -1);
+        stat_add(e, g, PAGEONE_STAT_zero_pages, -1);
         break;
     }
     p->entry = NULL;
@@ -614,7 +614,7 @@ void pageone_cow_break_locked(struct pageone *e, struct pageone_range *r,
     struct pageone_page *p = &r->pages[idx];
 
     pageone_enter(e);
-    stat_add(e, r->group, PAGEONE_STAT_COW_BREAKS, 1);
+    stat_add(e, r->group, PAGEONE_STAT_cow_breaks, 1);
     page_drop(e, r, p);
     pageone_exit(e);
     note_activity(e);
@@ -687,7 +687,7 @@ static bool merge_stable(struct pageone *e, struct pageone_range *r,
     e->ops->unmap(e->ctx, &dst, fva);
     if ( !eq )
     {
-        stat_add(e, r->group, PAGEONE_STAT_COLLISIONS, 1);
+        stat_add(e, r->group, PAGEONE_STAT_collisions, 1);
         return false;
     }
     if ( !stable_get(s) )
@@ -695,15 +695,15 @@ static bool merge_stable(struct pageone *e, struct pageone_range *r,
 
     if ( e->ops->merge(e->ctx, &dst, &src) )
     {
-        stat_add(e, r->group, PAGEONE_STAT_MERGE_FAILED, 1);
+        stat_add(e, r->group, PAGEONE_STAT_merge_failed, 1);
         stable_put(e, s);
         *res = PLACE_SKIP;
         return true;
     }
     p->entry = s;
     set_pstate(p, PAGEONE_PS_SHARED, true);
-    stat_add(e, r->group, PAGEONE_STAT_MERGED, 1);
-    stat_add(e, r->group, PAGEONE_STAT_PAGES_SHARED, 1);
+    stat_add(e, r->group, PAGEONE_STAT_merged, 1);
+    stat_add(e, r->group, PAGEONE_STAT_pages_shared, 1);
     note_activity(e);
     *res = PLACE_MERGED;
     return true;
@@ -727,7 +727,7 @@ static bool merge_candidate(struct pageone *e, struct pageone_range *r,
     if ( !pageone_page_trylock(q) )
     {
         /* Never wait: try again next pass. */
-        stat_add(e, r->group, PAGEONE_STAT_BUSY, 1);
+        stat_add(e, r->group, PAGEONE_STAT_busy, 1);
         note_activity(e);
         *res = PLACE_SKIP;
         return true;
@@ -743,7 +743,7 @@ static bool merge_candidate(struct pageone *e, struct pageone_range *r,
     e->ops->unmap(e->ctx, &dst, qva);
     if ( !eq )
     {
-        stat_add(e, r->group, PAGEONE_STAT_COLLISIONS, 1);
+        stat_add(e, r->group, PAGEONE_STAT_collisions, 1);
         goto skip;
     }
 
@@ -753,7 +753,7 @@ static bool merge_candidate(struct pageone *e, struct pageone_range *r,
     if ( e->ops->merge(e->ctx, &dst, &src) )
     {
         e->ops->free(e->ctx, s);
-        stat_add(e, r->group, PAGEONE_STAT_MERGE_FAILED, 1);
+        stat_add(e, r->group, PAGEONE_STAT_merge_failed, 1);
         pageone_page_unlock(e, qr, x->idx);
         *res = PLACE_SKIP;
         return true;
@@ -762,19 +762,19 @@ static bool merge_candidate(struct pageone *e, struct pageone_range *r,
     s->sharers = 2;
     /* Linearisation point of the new shared frame: x -> s in its slot. */
     tree_update(e, x, s);
-    stat_add(e, x->group, PAGEONE_STAT_CANDIDATES, -1);
-    stat_add(e, x->group, PAGEONE_STAT_SHARED_FRAMES, 1);
+    stat_add(e, x->group, PAGEONE_STAT_candidates, -1);
+    stat_add(e, x->group, PAGEONE_STAT_shared_frames, 1);
     retire(e, &x->rcu, free_entry_cb);
 
     q->entry = s;
     set_pstate(q, PAGEONE_PS_SHARED, true);
-    stat_add(e, qr->group, PAGEONE_STAT_PAGES_SHARED, 1);
+    stat_add(e, qr->group, PAGEONE_STAT_pages_shared, 1);
     pageone_page_unlock(e, qr, x->idx);
 
     p->entry = s;
     set_pstate(p, PAGEONE_PS_SHARED, true);
-    stat_add(e, r->group, PAGEONE_STAT_MERGED, 1);
-    stat_add(e, r->group, PAGEONE_STAT_PAGES_SHARED, 1);
+    stat_add(e, r->group, PAGEONE_STAT_merged, 1);
+    stat_add(e, r->group, PAGEONE_STAT_pages_shared, 1);
     note_activity(e);
     *res = PLACE_MERGED;
     return true;
@@ -845,7 +845,7 @@ static int place_page(struct pageone *e, struct pageone_range *r,
         {
             r->pages[idx].entry = cand;
             set_pstate(&r->pages[idx], PAGEONE_PS_CANDIDATE, true);
-            stat_add(e, g, PAGEONE_STAT_CANDIDATES, 1);
+            stat_add(e, g, PAGEONE_STAT_candidates, 1);
             note_activity(e);
             return PLACE_INSERTED;
         }
@@ -879,7 +879,7 @@ static void process_page(struct pageone *e, struct pageone_range *r,
     if ( !va )
         goto unlock;
     h = pageone_page_hash(e->ctx, e->seed, va, &zero);
-    stat_add(e, NULL, PAGEONE_STAT_HASHED, 1);
+    stat_add(e, NULL, PAGEONE_STAT_hashed, 1);
 
     if ( st == PAGEONE_PS_CANDIDATE )
     {
@@ -916,13 +916,13 @@ static void process_page(struct pageone *e, struct pageone_range *r,
         struct pageone_mref z = { NULL, 0, PAGEONE_FRAME_ZERO };
 
         if ( e->ops->merge(e->ctx, &z, &m) )
-            stat_add(e, g, PAGEONE_STAT_MERGE_FAILED, 1);
+            stat_add(e, g, PAGEONE_STAT_merge_failed, 1);
         else
         {
             p->entry = NULL;
             set_pstate(p, PAGEONE_PS_ZERO, true);
-            stat_add(e, g, PAGEONE_STAT_ZERO_MERGED, 1);
-            stat_add(e, g, PAGEONE_STAT_ZERO_PAGES, 1);
+            stat_add(e, g, PAGEONE_STAT_zero_merged, 1);
+            stat_add(e, g, PAGEONE_STAT_zero_pages, 1);
             note_activity(e);
         }
         goto unmap;
@@ -1025,7 +1025,7 @@ bool pageone_scan(struct pageone *e, unsigned int budget)
         }
         for ( i = start; i < start + nr; i++ )
             process_page(e, r, i);
-        stat_add(e, r->group, PAGEONE_STAT_SCANNED, nr);
+        stat_add(e, r->group, PAGEONE_STAT_scanned, nr);
         add64(&e->inflight, -1ULL);
         done += nr;
     }
@@ -1269,7 +1269,6 @@ void pageone_stats_read(struct pageone *e, struct pageone_group *g,
         out->v[i] = v;
     }
     out->full_scans = pageone_read_once(e->full_scans);
-    out->frames_saved = out->v[PAGEONE_STAT_PAGES_SHARED] -
-                        out->v[PAGEONE_STAT_SHARED_FRAMES] +
-                        out->v[PAGEONE_STAT_ZERO_PAGES];
+    out->v[PAGEONE_STAT_frames_saved] = out->v[PAGEONE_STAT_pages_shared] -
+        out->v[PAGEONE_STAT_shared_frames] + out->v[PAGEONE_STAT_zero_pages];
 }

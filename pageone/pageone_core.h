@@ -48,28 +48,23 @@ struct pageone_page {
     uint32_t pad;
 };
 
+/*
+ * The engine's statistics: one per field of abi/pageone.h's
+ * XEN_PAGEONE_STATS list, in its order, so that a port copies them into
+ * struct xen_pageone_stats from the same list.  The core counts every one
+ * but frames_saved, which pageone_stats_read() works out from three
+ * gauges; its slot in the live counts stays 0.
+ */
 enum pageone_stat {
-    /* cumulative counters */
-    PAGEONE_STAT_SCANNED,       /* pages visited */
-    PAGEONE_STAT_HASHED,        /* pages hashed */
-    PAGEONE_STAT_MERGED,        /* pages merged into a shared frame */
-    PAGEONE_STAT_ZERO_MERGED,   /* pages merged into the zero frame */
-    PAGEONE_STAT_COW_BREAKS,    /* COW breaks reported by the port */
-    PAGEONE_STAT_COLLISIONS,    /* same hash, different content */
-    PAGEONE_STAT_MERGE_FAILED,  /* port refused a merge */
-    PAGEONE_STAT_BUSY,          /* partner page busy, retried later */
-    /* gauges (current values) */
-    PAGEONE_STAT_CANDIDATES,    /* candidate entries in the tree */
-    PAGEONE_STAT_SHARED_FRAMES, /* stable entries (shared frames) */
-    PAGEONE_STAT_PAGES_SHARED,  /* guest pages mapping a shared frame */
-    PAGEONE_STAT_ZERO_PAGES,    /* guest pages mapping the zero frame */
+#define PAGEONE_STAT_ENUM_(name, kind, type, unit, desc) PAGEONE_STAT_##name,
+    XEN_PAGEONE_STATS(PAGEONE_STAT_ENUM_)
+#undef PAGEONE_STAT_ENUM_
     PAGEONE_NR_STATS
 };
 
 struct pageone_stats {
     int64_t v[PAGEONE_NR_STATS];
     uint64_t full_scans;        /* global only */
-    int64_t frames_saved;       /* pages_shared - shared_frames + zero */
 };
 
 /*

@@ -20,6 +20,9 @@
  *                              the hash the scan uses: every port maps it
  *                              to pageone_hash_page(seed, va, is_zero)
  *  PAGEONE_PAGE_SIZE           bytes per page (multiple of 64)
+ *  XEN_PAGEONE_STATS           abi/pageone.h, whose statistics table
+ *                              the core's counters are made from (with
+ *                              the xen.h it includes)
  *
  * The run-time part (page access, merging, allocation, cpu id, preemption
  * check, RCU) is the struct pageone_ops table in pageone_core.h.
@@ -43,6 +46,7 @@
 #include <asm/system.h>
 #include <asm/processor.h>
 #include <asm/page.h>
+#include <public/pageone.h>
 
 #define pageone_read_once(x)        ACCESS_ONCE(x)
 #define pageone_write_once(x, v)    (ACCESS_ONCE(x) = (v))
@@ -60,6 +64,7 @@
 #include <stdint.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <pageone.h>
 
 #define pageone_read_once(x)        __atomic_load_n(&(x), __ATOMIC_ACQUIRE)
 #define pageone_write_once(x, v)    __atomic_store_n(&(x), (v), \

@@ -151,11 +151,11 @@ static struct result run_pageone(unsigned char *img, unsigned long pages,
     res.secs = now() - t0;
 
     pageone_stats_read(&n.eng, NULL, &s);
-    res.saved = s.frames_saved;
+    res.saved = s.v[PAGEONE_STAT_frames_saved];
     snprintf(res.why, sizeof(res.why), "%llu passes, %lld merges",
              (unsigned long long)s.full_scans,
-             (long long)(s.v[PAGEONE_STAT_MERGED] +
-                         s.v[PAGEONE_STAT_ZERO_MERGED]));
+             (long long)(s.v[PAGEONE_STAT_merged] +
+                         s.v[PAGEONE_STAT_zero_merged]));
     if ( n.bad_merges )
         res.ok = 0;
 

@@ -261,24 +261,25 @@ static void verify(void)
     for ( g = 0; g < 2; g++ )
     {
         pageone_stats_read(&n.eng, &grp[g], &s[g]);
-        CHECK(s[g].v[PAGEONE_STAT_SHARED_FRAMES] == exp_frames[g],
+        CHECK(s[g].v[PAGEONE_STAT_shared_frames] == exp_frames[g],
               "group %u frames %lld expected %ld", g,
-              (long long)s[g].v[PAGEONE_STAT_SHARED_FRAMES], exp_frames[g]);
-        CHECK(s[g].v[PAGEONE_STAT_PAGES_SHARED] == exp_shared[g],
+              (long long)s[g].v[PAGEONE_STAT_shared_frames], exp_frames[g]);
+        CHECK(s[g].v[PAGEONE_STAT_pages_shared] == exp_shared[g],
               "group %u shared %lld expected %ld", g,
-              (long long)s[g].v[PAGEONE_STAT_PAGES_SHARED], exp_shared[g]);
-        CHECK(s[g].v[PAGEONE_STAT_CANDIDATES] == exp_cand[g],
+              (long long)s[g].v[PAGEONE_STAT_pages_shared], exp_shared[g]);
+        CHECK(s[g].v[PAGEONE_STAT_candidates] == exp_cand[g],
               "group %u candidates %lld expected %ld", g,
-              (long long)s[g].v[PAGEONE_STAT_CANDIDATES], exp_cand[g]);
+              (long long)s[g].v[PAGEONE_STAT_candidates], exp_cand[g]);
     }
     pageone_stats_read(&n.eng, NULL, &gs);
-    CHECK(gs.v[PAGEONE_STAT_ZERO_PAGES] == exp_zero,
+    CHECK(gs.v[PAGEONE_STAT_zero_pages] == exp_zero,
           "zero pages %lld expected %ld",
-          (long long)gs.v[PAGEONE_STAT_ZERO_PAGES], exp_zero);
+          (long long)gs.v[PAGEONE_STAT_zero_pages], exp_zero);
     /* lone pages on their own frame save nothing */
-    CHECK(gs.frames_saved == exp_shared[0] + exp_shared[1] - exp_frames[0] -
-          exp_frames[1] + exp_zero, "frames saved %lld",
-          (long long)gs.frames_saved);
+    CHECK(gs.v[PAGEONE_STAT_frames_saved] ==
+          exp_shared[0] + exp_shared[1] - exp_frames[0] - exp_frames[1] +
+          exp_zero, "frames saved %lld",
+          (long long)gs.v[PAGEONE_STAT_frames_saved]);
     CHECK(n.frames_alive == (uint64_t)(exp_frames[0] + exp_frames[1]),
           "port holds %llu frames", (unsigned long long)n.frames_alive);
     CHECK(pageone_tree_count(&n.eng) ==
@@ -291,12 +292,13 @@ static void verify(void)
            exp_cand[1], exp_zero, lone);
     printf("engine : merged %lld zero-merged %lld cow %lld collisions %lld "
            "busy %lld full scans %llu saved %lld\n",
-           (long long)gs.v[PAGEONE_STAT_MERGED],
-           (long long)gs.v[PAGEONE_STAT_ZERO_MERGED],
-           (long long)gs.v[PAGEONE_STAT_COW_BREAKS],
-           (long long)gs.v[PAGEONE_STAT_COLLISIONS],
-           (long long)gs.v[PAGEONE_STAT_BUSY],
-           (unsigned long long)gs.full_scans, (long long)gs.frames_saved);
+           (long long)gs.v[PAGEONE_STAT_merged],
+           (long long)gs.v[PAGEONE_STAT_zero_merged],
+           (long long)gs.v[PAGEONE_STAT_cow_breaks],
+           (long long)gs.v[PAGEONE_STAT_collisions],
+           (long long)gs.v[PAGEONE_STAT_busy],
+           (unsigned long long)gs.full_scans,
+           (long long)gs.v[PAGEONE_STAT_frames_saved]);
     for ( ri = 0; ri < NR_RANGES; ri++ )
         free(cnt[ri]);
 }
@@ -383,7 +385,7 @@ int main(int argc, char **argv)
 
         /* The cut hash must have been in use (the tests' build). */
         pageone_stats_read(&n.eng, NULL, &gs);
-        CHECK(gs.v[PAGEONE_STAT_COLLISIONS] > 0,
+        CHECK(gs.v[PAGEONE_STAT_collisions] > 0,
               "no collision was compared away");
     }
 

@@ -139,7 +139,7 @@ static void test_tree(void)
             found++;
     CHECK(found == N / 2, "found %lu after deleting half", found);
     CHECK(pageone_tree_count(&n.eng) == N / 2, "count after delete");
-    CHECK(S(&n.eng, &g, CANDIDATES) == (int64_t)(N / 2), "gauge");
+    CHECK(S(&n.eng, &g, candidates) == (int64_t)(N / 2), "gauge");
 
     /* identical keys: collision nodes */
     for ( i = 0; i < 6; i++ )
@@ -210,23 +210,23 @@ static void test_scan(bool collide)
     pageone_range_add(e, &r.r);
 
     run_pass(e);
-    CHECK(S(e, &g, MERGED) == 0 && S(e, &g, CANDIDATES) == 0 &&
-          S(e, &g, ZERO_PAGES) == 0, "%s: pass 1 only records hashes", t);
-    CHECK(S(e, &g, SCANNED) == 64, "%s: scanned %lld", t,
-          (long long)S(e, &g, SCANNED));
+    CHECK(S(e, &g, merged) == 0 && S(e, &g, candidates) == 0 &&
+          S(e, &g, zero_pages) == 0, "%s: pass 1 only records hashes", t);
+    CHECK(S(e, &g, scanned) == 64, "%s: scanned %lld", t,
+          (long long)S(e, &g, scanned));
 
     /* page 9 changes between pass 1 and 2: not a candidate in pass 2 */
     po_fill(r.base + 9 * PS, 999, 0);
     run_pass(e);
-    CHECK(S(e, &g, ZERO_PAGES) == 3, "%s: zero pages %lld", t,
-          (long long)S(e, &g, ZERO_PAGES));
-    CHECK(S(e, &g, SHARED_FRAMES) == 2, "%s: frames %lld", t,
-          (long long)S(e, &g, SHARED_FRAMES));
-    CHECK(S(e, &g, PAGES_SHARED) == 6, "%s: shared %lld", t,
-          (long long)S(e, &g, PAGES_SHARED));
+    CHECK(S(e, &g, zero_pages) == 3, "%s: zero pages %lld", t,
+          (long long)S(e, &g, zero_pages));
+    CHECK(S(e, &g, shared_frames) == 2, "%s: frames %lld", t,
+          (long long)S(e, &g, shared_frames));
+    CHECK(S(e, &g, pages_shared) == 6, "%s: shared %lld", t,
+          (long long)S(e, &g, pages_shared));
     /* (a constant hash cannot see page 9 change: only check plain) */
-    CHECK(S(e, &g, CANDIDATES) == 54 + collide, "%s: candidates %lld", t,
-          (long long)S(e, &g, CANDIDATES));
+    CHECK(S(e, &g, candidates) == 54 + collide, "%s: candidates %lld", t,
+          (long long)S(e, &g, candidates));
     CHECK(collide ||
           pageone_page_state(&r.r.pages[9], NULL) == PAGEONE_PS_NONE,
           "%s: changed page not a candidate", t);
@@ -236,9 +236,9 @@ static void test_scan(bool collide)
 
     run_idle(e);
     CHECK(!pageone_scan(e, 64), "%s: idle after convergence", t);
-    CHECK(st(e, &g).frames_saved == 3 + 1 + 3, "%s: saved %lld", t,
-          (long long)st(e, &g).frames_saved);
-    CHECK(st(e, NULL).frames_saved == 7, "%s: global saved", t);
+    CHECK(S(e, &g, frames_saved) == 3 + 1 + 3, "%s: saved %lld", t,
+          (long long)S(e, &g, frames_saved));
+    CHECK(S(e, NULL, frames_saved) == 7, "%s: global saved", t);
     CHECK(n.bad_merges == 0, "%s: %llu merges of unequal pages", t,
           (unsigned long long)n.bad_merges);
     CHECK(r.frame_of[0] && r.frame_of[0] == r.frame_of[3] &&
@@ -246,7 +246,7 @@ static void test_scan(bool collide)
           "%s: frame map", t);
     CHECK(r.frame_of[4] == PAGEONE_FRAME_ZERO && !r.frame_of[9], "%s: z", t);
     if ( collide )
-        CHECK(S(e, &g, COLLISIONS) > 0, "collisions were compared away");
+        CHECK(S(e, &g, collisions) > 0, "collisions were compared away");
     CHECK(pageone_tree_count(e) == 2 + 55, "%s: tree holds %lu", t,
           pageone_tree_count(e));
 
@@ -256,7 +256,7 @@ static void test_scan(bool collide)
 
     /* COW breaks */
     pageone_cow_break(e, &r.r, 0);
-    CHECK(S(e, &g, COW_BREAKS) == 1 && S(e, &g, PAGES_SHARED) == 5,
+    CHECK(S(e, &g, cow_breaks) == 1 && S(e, &g, pages_shared) == 5,
           "%s: cow", t);
     CHECK(pageone_page_state(&r.r.pages[0], NULL) == PAGEONE_PS_NONE, "-");
     pageone_page_lock(&r.r.pages[1]);
@@ -269,21 +269,21 @@ static void test_scan(bool collide)
     pageone_cow_break(e, &r.r, 2);
     pageone_cow_break(e, &r.r, 3);
     pageone_cow_break(e, &r.r, 4);
-    CHECK(S(e, &g, SHARED_FRAMES) == 1 && S(e, &g, ZERO_PAGES) == 2,
+    CHECK(S(e, &g, shared_frames) == 1 && S(e, &g, zero_pages) == 2,
           "%s: last sharer gone", t);
     quiesce(&n);
     CHECK(n.frames_alive == 1, "%s: frame freed (%llu alive)", t,
           (unsigned long long)n.frames_alive);
     r.frame_of[0] = r.frame_of[1] = r.frame_of[2] = r.frame_of[3] = 0;
     run_idle(e);
-    CHECK(st(e, &g).frames_saved == 7 && n.frames_alive == 2,
+    CHECK(S(e, &g, frames_saved) == 7 && n.frames_alive == 2,
           "%s: re-merged after COW", t);
 
     pageone_range_remove(e, &r.r);
     quiesce(&n);
     CHECK(r.released, "%s: range released", t);
-    CHECK(S(e, &g, CANDIDATES) == 0 && S(e, &g, SHARED_FRAMES) == 0 &&
-          S(e, &g, PAGES_SHARED) == 0 && S(e, &g, ZERO_PAGES) == 0,
+    CHECK(S(e, &g, candidates) == 0 && S(e, &g, shared_frames) == 0 &&
+          S(e, &g, pages_shared) == 0 && S(e, &g, zero_pages) == 0,
           "%s: gauges back to 0", t);
     CHECK(n.frames_alive == 0, "%s: frames leaked", t);
     CHECK(pageone_tree_count(e) == 0, "%s: tree empty", t);
@@ -322,20 +322,20 @@ static void test_groups(void)
     pageone_range_add(e, &rc.r);
     run_idle(e);
 
-    CHECK(S(e, &ga, SHARED_FRAMES) == 1 && S(e, &ga, PAGES_SHARED) == 4,
+    CHECK(S(e, &ga, shared_frames) == 1 && S(e, &ga, pages_shared) == 4,
           "group A merged across its two ranges");
-    CHECK(S(e, &gb, SHARED_FRAMES) == 1 && S(e, &gb, PAGES_SHARED) == 2,
+    CHECK(S(e, &gb, shared_frames) == 1 && S(e, &gb, pages_shared) == 2,
           "group B alone");
     CHECK(ra.frame_of[0] == rc.frame_of[1] && ra.frame_of[0] &&
           ra.frame_of[0] != rb.frame_of[0], "no cross-group frame");
     CHECK(!ra.frame_of[3] && !rb.frame_of[3], "pattern 6 not merged");
-    CHECK(S(e, &ga, CANDIDATES) == 2 && S(e, &gb, CANDIDATES) == 1,
+    CHECK(S(e, &ga, candidates) == 2 && S(e, &gb, candidates) == 1,
           "candidates per group");
     CHECK(ra.frame_of[2] == PAGEONE_FRAME_ZERO &&
           rb.frame_of[2] == PAGEONE_FRAME_ZERO &&
-          S(e, NULL, ZERO_PAGES) == 3, "zero page is global");
-    CHECK(st(e, NULL).frames_saved == 3 + 1 + 3, "global saved %lld",
-          (long long)st(e, NULL).frames_saved);
+          S(e, NULL, zero_pages) == 3, "zero page is global");
+    CHECK(S(e, NULL, frames_saved) == 3 + 1 + 3, "global saved %lld",
+          (long long)S(e, NULL, frames_saved));
     CHECK(n.bad_merges == 0, "bad merges");
 
     pageone_range_remove(e, &ra.r);
@@ -363,12 +363,12 @@ static void test_merge_fail(void)
     n.fail_merges = 1u << 30;
     pageone_range_add(e, &r.r);
     CHECK(run_idle(e) < 1000, "failing merges must not keep it busy");
-    CHECK(S(e, &g, MERGED) == 0 && S(e, &g, MERGE_FAILED) > 0,
+    CHECK(S(e, &g, merged) == 0 && S(e, &g, merge_failed) > 0,
           "no merge, failures counted");
     n.fail_merges = 0;
     pageone_kick(e);
     run_idle(e);
-    CHECK(st(e, &g).frames_saved == 3 + 2 + 3, "merged after recovery");
+    CHECK(S(e, &g, frames_saved) == 3 + 2 + 3, "merged after recovery");
     pageone_range_remove(e, &r.r);
     quiesce(&n);
     po_native_fini(&n);

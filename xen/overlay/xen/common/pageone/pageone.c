@@ -744,19 +744,9 @@ static void po_stats_fill(struct xen_pageone_stats *o,
     struct pageone_stats s;
 
     pageone_stats_read(&po_engine, g, &s);
-    o->scanned = s.v[PAGEONE_STAT_SCANNED];
-    o->hashed = s.v[PAGEONE_STAT_HASHED];
-    o->merged = s.v[PAGEONE_STAT_MERGED];
-    o->zero_merged = s.v[PAGEONE_STAT_ZERO_MERGED];
-    o->cow_breaks = s.v[PAGEONE_STAT_COW_BREAKS];
-    o->collisions = s.v[PAGEONE_STAT_COLLISIONS];
-    o->merge_failed = s.v[PAGEONE_STAT_MERGE_FAILED];
-    o->busy = s.v[PAGEONE_STAT_BUSY];
-    o->candidates = s.v[PAGEONE_STAT_CANDIDATES];
-    o->shared_frames = s.v[PAGEONE_STAT_SHARED_FRAMES];
-    o->pages_shared = s.v[PAGEONE_STAT_PAGES_SHARED];
-    o->zero_pages = s.v[PAGEONE_STAT_ZERO_PAGES];
-    o->frames_saved = s.frames_saved;
+#define PO_STAT_COPY(n, kind, type, unit, desc) o->n = s.v[PAGEONE_STAT_##n];
+    XEN_PAGEONE_STATS(PO_STAT_COPY)
+#undef PO_STAT_COPY
 }
 
 static void po_info_fill(struct xen_pageone_info *info)
@@ -989,16 +979,31 @@ long do_pageone_op(unsigned int cmd, XEN_GUEST_HANDLE_PARAM(void) arg)
 
 /* ---- keyhandler and init ---------------------------------------------- */
 
+/* The table's kinds, in the order of the dump's lines (a line each). */
+enum { PO_KIND_counter, PO_KIND_gauge, PO_NR_KINDS };
+/* printk formats by the table's type column. */
+#define PO_FMT_uint64_t PRIu64
+#define PO_FMT_int64_t  PRId64
+
 static void po_dump_stats(const char *who, const struct xen_pageone_stats *s)
 {
-    printk("%s: scanned %lu hashed %lu merged %lu zero-merged %lu "
-           "cow-breaks %lu collisions %lu merge-failed %lu busy %lu\n",
-           who, s->scanned, s->hashed, s->merged, s->zero_merged,
-           s->cow_breaks, s->collisions, s->merge_failed, s->busy);
-    printk("%s: candidates %lu shared-frames %lu pages-shared %lu "
-           "zero-pages %lu frames-saved %ld\n",
-           who, s->candidates, s->shared_frames, s->pages_shared,
-           s->zero_pages, (long)s->frames_saved);
+    unsigned int kind;
+
+    for ( kind = 0; kind < PO_NR_KINDS; kind++ )
+    {
+        const char *sep = ":";
+
+        printk("%s", who);
+#define PO_DUMP(n, k, type, unit, desc)                                      \
+        if ( PO_KIND_##k == kind )                                           \
+        {                                                                    \
+            printk("%s " #n " %" PO_FMT_##type " " unit, sep, s->n);         \
+            sep = ",";                                                       \
+        }
+        XEN_PAGEONE_STATS(PO_DUMP)
+#undef PO_DUMP
+        printk("\n");
+    }
 }
 
 static void cf_check po_dump(unsigned char key)
