@@ -27,13 +27,8 @@ static int fd;
 
 static void domctl(struct xen_domctl *d, const char *what)
 {
-    struct privcmd_hypercall h = {
-        .op = __HYPERVISOR_domctl,
-        .arg = { (uint64_t)(uintptr_t)d },
-    };
-
     d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
-    if ( ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &h) < 0 )
+    if ( privcmd_hypercall(fd, __HYPERVISOR_domctl, (uintptr_t)d, 0) < 0 )
     {
         fprintf(stderr, "dvm-maxmem: %s of d%u: %s\n", what, d->domain,
                 strerror(errno));

@@ -60,15 +60,11 @@ static unsigned int domid;
 
 static long hypercall(unsigned int op, unsigned long a1, void *a2)
 {
-    struct privcmd_hypercall h = {
-        .op = op,
-        .arg = { a1, (uint64_t)(uintptr_t)a2 },
-    };
-
-    return ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &h);
+    return privcmd_hypercall(fd, op, a1, (uintptr_t)a2);
 }
 
-static void domctl(uint32_t cmd, const char *what)
+/* A domctl CMD on the domain, its arguments zeroed, in buf. */
+static struct xen_domctl *domctl_args(uint32_t cmd)
 {
     struct xen_domctl *d = buf;
 
@@ -76,12 +72,23 @@ static void domctl(uint32_t cmd, const char *what)
     d->cmd = cmd;
     d->domain = domid;
     d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+
+    return d;
+}
+
+static void domctl_do(struct xen_domctl *d, const char *what)
+{
     if ( hypercall(__HYPERVISOR_domctl, (uintptr_t)d, NULL) < 0 )
     {
         fprintf(stderr, "dvm-softreset: %s of d%u: %s\n", what, domid,
                 strerror(errno));
         exit(1);
     }
+}
+
+static void domctl(uint32_t cmd, const char *what)
+{
+    domctl_do(domctl_args(cmd), what);
 }
 
 static uint64_t hvm_param(uint32_t index, int set, uint64_t value)
@@ -91,8 +98,8 @@ static uint64_t hvm_param(uint32_t index, int set, uint64_t value)
     p->domid = domid;
     p->index = index;
     p->value = value;
-    if ( hypercall(__HYPERVISOR_hvm_op, set ? HVMOP_set_param : HVMOP_get_param,
-                   p) < 0 )
+    if ( hypercall(__HYPERVISOR_hvm_op,
+                   set ? HVMOP_set_param : HVMOP_get_param, p) < 0 )
     {
         fprintf(stderr, "dvm-softreset: %s HVM param %u of d%u: %s\n",
                 set ? "set" : "get", index, domid, strerror(errno));
@@ -167,7 +174,7 @@ static void populate(unsigned int n)
 /* Fill the holes in gfns [lo, hi); returns how many there were. */
 static unsigned long fill(xen_pfn_t lo, xen_pfn_t hi)
 {
-    struct xen_domctl *d = buf;
+    struct xen_domctl *d;
     unsigned long filled = 0;
     unsigned int i, n, nh;
 
@@ -176,19 +183,10 @@ static unsigned long fill(xen_pfn_t lo, xen_pfn_t hi)
         n = hi - lo < BATCH ? hi - lo : BATCH;
         for ( i = 0; i < n; i++ )
             gfns[i] = lo + i;
-        memset(d, 0, sizeof(*d));
-        d->cmd = XEN_DOMCTL_getpageframeinfo3;
-        d->domain = domid;
-        d->interface_version = XEN_DOMCTL_INTERFACE_VERSION;
+        d = domctl_args(XEN_DOMCTL_getpageframeinfo3);
         d->u.getpageframeinfo3.num = n;
         set_xen_guest_handle(d->u.getpageframeinfo3.array, gfns);
-        if ( hypercall(__HYPERVISOR_domctl, (uintptr_t)d, NULL) < 0 )
-        {
-            fprintf(stderr, "dvm-softreset: page types of d%u from gfn "
-                    "%#llx: %s\n", domid, (unsigned long long)lo,
-                    strerror(errno));
-            exit(1);
-        }
+        domctl_do(d, "page types");
         for ( i = nh = 0; i < n; i++ )
             if ( (gfns[i] & XEN_DOMCTL_PFINFO_LTAB_MASK) ==
                  XEN_DOMCTL_PFINFO_XTAB )
@@ -245,7 +243,8 @@ int main(int argc, char **argv)
          !(d->u.getdomaininfo.flags & XEN_DOMINF_shutdown) ||
          reason != SHUTDOWN_soft_reset )
     {
-        fprintf(stderr, "dvm-softreset: d%u is not shut down for a soft reset\n",
+        fprintf(stderr,
+                "dvm-softreset: d%u is not shut down for a soft reset\n",
                 domid);
         return 1;
     }

@@ -29,10 +29,6 @@ static void *buf;
 
 static long hypercall(unsigned int cmd)
 {
-    struct privcmd_hypercall h = {
-        .op = __HYPERVISOR_pageone_op,
-        .arg = { cmd, (uint64_t)(uintptr_t)buf },
-    };
     int fd = open("/dev/xen/privcmd", O_RDWR);
     long rc;
 
@@ -41,7 +37,7 @@ static long hypercall(unsigned int cmd)
         perror("pageone-ctl: /dev/xen/privcmd");
         exit(2);
     }
-    rc = ioctl(fd, IOCTL_PRIVCMD_HYPERCALL, &h);
+    rc = privcmd_hypercall(fd, __HYPERVISOR_pageone_op, cmd, (uintptr_t)buf);
     close(fd);
     if ( rc < 0 )
     {
