@@ -30,6 +30,18 @@ ppr_field() {
     xl-ppr list -l "$1" | sed -n "s/^$2 *: //p" | head -n 1
 }
 
+# ppr_field_wait DOMAIN KEY OP VALUE SECS: poll ppr_field DOMAIN KEY once
+# a second until [ FIELD OP VALUE ] holds (OP: = or -ge, ...); false if it
+# still does not after SECS seconds.
+ppr_field_wait() {
+    local t=0
+    until [ "$(ppr_field "$1" "$2")" "$3" "$4" ] 2>/dev/null; do
+        [ $t -lt "$5" ] || return 1
+        sleep 1
+        t=$((t + 1))
+    done
+}
+
 # ppr_host_field KEY: a field of `xl-ppr info` (host totals).
 ppr_host_field() {
     xl-ppr info | sed -n "s/^$1 *: //p" | head -n 1

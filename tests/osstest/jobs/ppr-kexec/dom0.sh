@@ -57,27 +57,20 @@ first() {
 # must boot, register afresh, keep its data while it frees as much, and
 # Xen must reclaim by the new array (its counters start at zero).
 second() {
-    local t=0
+    local rc
     dvm-softreset "$(xl domid k1)" 160 || { fail "soft reset of k1"; return 1; }
     if ! guest_wait k1 "DVM-PPR-HOLD-START" 120; then
         xenctx -S "$(xl domid k1)" 0 2>&1 | head -n 60
         fail "the second kernel did not start its workload"
         return 1
     fi
-    while [ "$(ppr_field k1 registered)" != yes ] && [ $t -lt 60 ]; do
-        sleep 1
-        t=$((t + 1))
-    done
-    [ "$(ppr_field k1 registered)" = yes ] ||
+    ppr_field_wait k1 registered = yes 60 ||
         { fail "the second kernel did not register"; return 1; }
     # dvm-ppr hold frees 32 MiB: at least 90% of it must come back.
-    t=0
-    while [ "$(ppr_field k1 frames_returned)" -lt 7372 ] && [ $t -lt 60 ]; do
-        sleep 1
-        t=$((t + 1))
-    done
+    rc=0
+    ppr_field_wait k1 frames_returned -ge 7372 60 || rc=1
     xl-ppr list -l k1
-    [ "$(ppr_field k1 frames_returned)" -ge 7372 ] ||
+    [ $rc -eq 0 ] ||
         { fail "Xen took back less than 90% of the 32 MiB the second kernel freed"; return 1; }
 }
 

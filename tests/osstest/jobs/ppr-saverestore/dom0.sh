@@ -36,14 +36,12 @@ saverestore() {
 }
 
 after() {
-    local i=0
+    local rc
     # The driver registers again on resume (a new domain for Xen).
-    while [ "$(ppr_field s1 registered)" != yes ] && [ $i -lt 60 ]; do
-        sleep 1
-        i=$((i + 1))
-    done
+    rc=0
+    ppr_field_wait s1 registered = yes 60 || rc=1
     xl-ppr list -l s1
-    [ "$(ppr_field s1 registered)" = yes ] ||
+    [ $rc -eq 0 ] ||
         { fail "the restored guest did not register again"; return 1; }
     guest_wait s1 'DVM-PPR-HOLD result=' 400 || return 1
     guest_wait s1 'DVM-PPR-HOLD result=pass .*mismatches=0' 1 || return 1
