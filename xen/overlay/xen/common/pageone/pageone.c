@@ -8,11 +8,10 @@
  *    attached from the housekeeping timer once it has been unpaused and
  *    detached in domain_relinquish_resources() before its shared pages are
  *    released;
- *  - merging and copy-on-write use the mem_sharing machinery
- *    (nominate = write protect, a full compare under the sharing locks,
- *    then the client frame is freed; a write fault unshares and tells us);
- *  - all-zero pages are merged into one zero frame (a shared frame, whoever
- *    nominated it first; replaced when it stops being shared);
+ *  - merging and copy-on-write are the architecture's (asm/pageone.h):
+ *    a merge write-protects, compares in full and frees the client frame;
+ *    a write fault unshares and tells us; all-zero pages are merged into a
+ *    zero frame;
  *  - idle CPUs scan in bounded chunks from the idle loop; a timer adds a
  *    CPU budget (percent of one CPU, 0 = idle CPUs only);
  *  - share groups: a domain merges non-zero pages only with domains of its
@@ -25,10 +24,9 @@
  * Locking:
  *  - po_lock (spinlock): attach, detach, policy and share groups; a
  *    domain's range (pd->cur) only changes under it;
- *  - po_zero_lock (spinlock): the zero frame's identity (mfn, handle);
  *  - the engine's page try-locks: the engine never waits for one;
- *  - p2m and sharing locks: taken inside the merge op, in the order of the
- *    unshare path (gfn, then page lock);
+ *  - p2m and sharing locks: taken by the architecture's merge, inside
+ *    the merge op;
  *  - po_rcu: the engine's read-side sections and deferred frees, and the
  *    per-domain state read by the COW notification.
  * LOCKING_* are the checks for ASSERT()s at function entry.
@@ -53,9 +51,7 @@
 #include <xen/mem_pressure.h>
 #include <xen/pageone.h>
 #include <xsm/xsm.h>
-#include <asm/p2m.h>
-#include <asm/paging.h>
-#include <asm/mem_sharing.h>
+#include <asm/pageone.h>
 #include <public/pageone.h>
 
 #include "pageone_core.h"
@@ -65,14 +61,6 @@
 #define PO_IDLE_BUDGET      256U            /* pages per idle-loop call */
 #define PO_MAX_GROUPS       64U
 #define PO_OWN_GROUP        0x80000000U     /* | domid: a domain alone */
-/*
- * Sharers per zero frame.  mem_sharing keeps a frame's sharers in a hash of
- * 256 buckets and walks one under the frame's lock on every break: one
- * zero frame for all the zero pages of a host would make a break walk
- * thousands of entries.  A new zero frame is started instead (one frame
- * per 4096 saved).
- */
-#define PO_ZERO_SHARERS     4096U
 
 /*
  * pageone=<bool>,run=<bool>,dedup=<bool>,budget=<pct>,period=<ms>,group=<id>
@@ -180,24 +168,6 @@ static unsigned long po_idle_ns, po_timer_ns;
 static DEFINE_RCU_READ_LOCK(po_rcu);
 static DEFINE_PER_CPU(s_time_t, po_deadline);
 
-/*
- * A stable frame of the engine (its tree entry's frame handle): the shared
- * frame's mfn and its sharing handle.  The mfn alone does not say which
- * frame it is: once its last sharer is gone the frame is private again, and
- * it may be nominated anew with the content of a domain of another share
- * group.  A merge into the entry checks the handle, so that it only ever
- * joins the frame the entry was made for.
- */
-struct po_frame {
-    mfn_t mfn;
-    shr_handle_t handle;
-};
-
-/* The zero frame: a shared frame holding zeros, known by mfn + handle. */
-static DEFINE_SPINLOCK(po_zero_lock);
-static mfn_t po_zero_mfn = INVALID_MFN_INITIALIZER;
-static shr_handle_t po_zero_handle;
-
 static const uint8_t __aligned(PAGE_SIZE) po_zeros[PAGE_SIZE];
 
 /* ---- engine ops ------------------------------------------------------ */
@@ -232,19 +202,22 @@ static bool cf_check po_should_stop(void *ctx)
     return softirq_pending(smp_processor_id());
 }
 
+/*
+ * A stable frame of the engine is its tree entry's frame handle: a pointer
+ * to the architecture's name of the shared frame, which holds one
+ * reference for the engine.
+ */
 static const void *cf_check po_map(void *ctx, const struct pageone_mref *m)
 {
     struct po_range *pr;
     struct page_info *pg;
-    p2m_type_t t;
 
     if ( !m->range )
     {
-        const struct po_frame *f = (const void *)(uintptr_t)m->frame;
+        const struct arch_pageone_frame *f = (const void *)(uintptr_t)m->frame;
 
         if ( m->frame == PAGEONE_FRAME_ZERO )
             return po_zeros;
-        /* A stable frame: the engine holds a reference (frame_put). */
         return map_domain_page(f->mfn);
     }
 
@@ -252,14 +225,9 @@ static const void *cf_check po_map(void *ctx, const struct pageone_mref *m)
     if ( pr->d->is_dying )
         return NULL;
 
-    pg = get_page_from_gfn(pr->d, m->idx, &t, 0);
+    pg = arch_pageone_get_ram(pr->d, _gfn(m->idx));
     if ( !pg )
         return NULL;
-    if ( t != p2m_ram_rw )
-    {
-        put_page(pg);
-        return NULL;
-    }
     arch_fetch_and_add(&pr->pd->scanned, 1);
 
     return map_domain_page(page_to_mfn(pg));
@@ -279,88 +247,12 @@ static void cf_check po_unmap(void *ctx, const struct pageone_mref *m,
         put_page(mfn_to_page(mfn));
 }
 
-/*
- * A reference on a frame last seen as dom_cow's.  get_page() would do, but
- * logs every miss, and a miss is normal here: the zero frame's last sharer
- * may have freed it since we looked it up.
- */
-static bool po_get_cow_ref(struct page_info *pg)
-{
-    const struct domain *owner = page_get_owner_and_reference(pg);
-
-    if ( likely(owner == dom_cow) )
-        return true;
-    if ( owner )
-        put_page(pg);
-    return false;
-}
-
-/* src (mapped by the engine: one extra reference) into the zero frame. */
-static int po_merge_zero(struct domain *d, gfn_t gfn, shr_handle_t ch,
-                         mfn_t cmfn)
-{
-    mfn_t zmfn;
-    shr_handle_t zh;
-    int rc;
-
-    spin_lock(&po_zero_lock);
-    zmfn = po_zero_mfn;
-    zh = po_zero_handle;
-    spin_unlock(&po_zero_lock);
-
-    /*
-     * We hold no reference on the zero frame between merges: its last
-     * sharer may free it.  Take one for the share (which fails on a
-     * freed frame), as the share needs the frame to stay allocated.
-     */
-    if ( !mfn_eq(zmfn, INVALID_MFN) && po_get_cow_ref(mfn_to_page(zmfn)) )
-    {
-        const struct page_info *zpg = mfn_to_page(zmfn);
-
-        /* Each sharer holds one type reference. */
-        rc = -ENOENT;
-        if ( (ACCESS_ONCE(zpg->u.inuse.type_info) & PGT_count_mask) <
-             PO_ZERO_SHARERS )
-            rc = mem_sharing_pageone_share(zmfn, zh, d, gfn, ch);
-        put_page(mfn_to_page(zmfn));
-        if ( rc != -ENOENT )
-            return rc;
-    }
-
-    /* No (live) zero frame: this page becomes it if it is still zero. */
-    if ( !mem_sharing_pageone_frame_live(cmfn, ch) )
-        return -EAGAIN;
-    {
-        const void *va = map_domain_page(cmfn);
-        bool zero = !memcmp(va, po_zeros, PAGE_SIZE);
-
-        unmap_domain_page(va);
-        if ( !zero )
-            return -EILSEQ;
-    }
-
-    spin_lock(&po_zero_lock);
-    if ( mfn_eq(po_zero_mfn, zmfn) )
-    {
-        po_zero_mfn = cmfn;
-        po_zero_handle = ch;
-        rc = 0;
-    }
-    else
-        rc = -EAGAIN;       /* another CPU replaced it: retry next pass */
-    spin_unlock(&po_zero_lock);
-
-    return rc;
-}
-
 static int cf_check po_merge(void *ctx, struct pageone_mref *dst,
                              const struct pageone_mref *src)
 {
     struct po_range *sr = container_of(src->range, struct po_range, r);
     struct domain *sd = sr->d;
     gfn_t sgfn = _gfn(src->idx);
-    shr_handle_t sh, dh;
-    mfn_t smfn, dmfn;
     int rc;
 
     if ( sd->is_dying )
@@ -377,63 +269,33 @@ static int cf_check po_merge(void *ctx, struct pageone_mref *dst,
     {
         /* A candidate partner: it becomes the shared frame. */
         struct po_range *dr = container_of(dst->range, struct po_range, r);
-        struct page_info *dpg;
-        struct po_frame *f;
+        struct arch_pageone_frame *f;
 
         if ( dr->d->is_dying )
             return -EBUSY;
-        f = xmalloc(struct po_frame);
+        f = xmalloc(struct arch_pageone_frame);
         if ( !f )
             return -ENOMEM;
-        rc = mem_sharing_pageone_nominate(dr->d, _gfn(dst->idx), 0,
-                                          &dh, &dmfn);
+        rc = arch_pageone_merge_new(dr->d, _gfn(dst->idx), sd, sgfn, f);
         if ( rc )
         {
             xfree(f);
             return rc;
         }
-        dpg = mfn_to_page(dmfn);
-        if ( !get_page(dpg, dom_cow) )
-        {
-            xfree(f);
-            return -EAGAIN;
-        }
-        /* The engine has src mapped: one reference beyond the usual. */
-        rc = mem_sharing_pageone_nominate(sd, sgfn, 1, &sh, &smfn);
-        if ( !rc )
-            rc = mem_sharing_pageone_share(dmfn, dh, sd, sgfn, sh);
-        if ( rc )
-        {
-            put_page(dpg);
-            xfree(f);
-            return rc;
-        }
-        /* Our reference goes to the engine, with the frame's identity. */
-        f->mfn = dmfn;
-        f->handle = dh;
         dst->frame = (uintptr_t)f;
         arch_fetch_and_add(&sr->pd->merged, 1);
         return 0;
     }
 
-    rc = mem_sharing_pageone_nominate(sd, sgfn, 1, &sh, &smfn);
-    if ( rc )
-        return rc;
-
     if ( dst->frame == PAGEONE_FRAME_ZERO )
     {
-        rc = po_merge_zero(sd, sgfn, sh, smfn);
+        rc = arch_pageone_merge_zero(sd, sgfn);
         if ( !rc )
             arch_fetch_and_add(&sr->pd->zero_merged, 1);
         return rc;
     }
 
-    /* A stable frame: only the very frame the entry was made for. */
-    {
-        const struct po_frame *f = (const void *)(uintptr_t)dst->frame;
-
-        rc = mem_sharing_pageone_share(f->mfn, f->handle, sd, sgfn, sh);
-    }
+    rc = arch_pageone_merge((const void *)(uintptr_t)dst->frame, sd, sgfn);
     if ( !rc )
         arch_fetch_and_add(&sr->pd->merged, 1);
 
@@ -442,11 +304,11 @@ static int cf_check po_merge(void *ctx, struct pageone_mref *dst,
 
 static void cf_check po_frame_put(void *ctx, uint64_t frame)
 {
-    struct po_frame *f = (void *)(uintptr_t)frame;
+    struct arch_pageone_frame *f = (void *)(uintptr_t)frame;
 
     if ( frame == PAGEONE_FRAME_ZERO || frame == PAGEONE_FRAME_NONE )
         return;
-    put_page(mfn_to_page(f->mfn));
+    arch_pageone_frame_put(f);
     xfree(f);
 }
 
@@ -561,7 +423,6 @@ static void po_range_detach(struct pageone_domain *pd)
 static int po_range_attach(struct pageone_domain *pd)
 {
     struct domain *d = pd->d;
-    struct p2m_domain *p2m = p2m_get_hostp2m(d);
     struct po_range *pr;
     unsigned long nr;
     int rc;
@@ -572,11 +433,11 @@ static int po_range_attach(struct pageone_domain *pd)
         return 0;
 
     /* RAM below the first hole: gfns up to the domain's allocation. */
-    nr = min_t(unsigned long, p2m->max_mapped_pfn + 1, d->max_pages);
+    nr = min_t(unsigned long, arch_pageone_nr_gfns(d), d->max_pages);
     if ( !nr )
         return 0;
 
-    rc = mem_sharing_pageone_enable(d);
+    rc = arch_pageone_enable(d);
     if ( rc )
     {
         pd->unsupported = true;
@@ -623,9 +484,8 @@ static int po_range_attach(struct pageone_domain *pd)
 
 static bool po_candidate_domain(const struct domain *d)
 {
-    return !d->is_dying && d->creation_finished && is_hvm_domain(d) &&
-           paging_mode_hap(d) && !is_control_domain(d) &&
-           !is_iommu_enabled(d);
+    return !d->is_dying && d->creation_finished && !is_control_domain(d) &&
+           arch_pageone_capable(d);
 }
 
 /* Timer: attach new domains with dedup on. */
@@ -768,7 +628,7 @@ static void po_info_fill(struct xen_pageone_info *info)
     info->idle_ns = po_idle_ns;
     info->timer_ns = po_timer_ns;
     info->meta_bytes = po_meta_bytes;
-    info->sharing_saved = mem_sharing_get_nr_saved_mfns();
+    info->sharing_saved = arch_pageone_saved();
     po_stats_fill(&info->stats, NULL);
 }
 
@@ -868,7 +728,7 @@ static int po_domain_op(unsigned int cmd, struct xen_pageone_domain *o)
         {
             /*
              * Start over with the new policy.  Pages merged so far stay
-             * merged until written (mem_sharing keeps them consistent).
+             * merged until written (copy-on-write keeps them consistent).
              */
             po_range_detach(pd);
             pd->dedup = dedup;

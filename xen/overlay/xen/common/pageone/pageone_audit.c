@@ -17,7 +17,7 @@
 #include <xen/softirq.h>
 #include <xen/sort.h>
 #include <xen/vmap.h>
-#include <asm/p2m.h>
+#include <asm/pageone.h>
 #include <public/pageone.h>
 
 #include "private.h"
@@ -97,8 +97,7 @@ static int po_audit(struct xen_pageone_audit *a)
             rc = -EINVAL;
             goto out;
         }
-        max += min_t(unsigned long,
-                     p2m_get_hostp2m(doms[k])->max_mapped_pfn + 1,
+        max += min_t(unsigned long, arch_pageone_nr_gfns(doms[k]),
                      doms[k]->max_pages);
     }
     if ( max > PO_AUDIT_MAX_PAGES )
@@ -130,26 +129,23 @@ static int po_audit(struct xen_pageone_audit *a)
     for ( k = 0; k < a->nr_doms; k++ )
     {
         struct domain *d = doms[k];
-        unsigned long nr = min_t(unsigned long,
-                                 p2m_get_hostp2m(d)->max_mapped_pfn + 1,
+        unsigned long nr = min_t(unsigned long, arch_pageone_nr_gfns(d),
                                  d->max_pages);
 
         for ( i = 0; i < nr && n < max; i++ )
         {
             struct page_info *pg;
-            p2m_type_t t;
+            bool shared;
             mfn_t mfn;
             const void *va;
 
             if ( !(i & 1023) )
                 process_pending_softirqs();
 
-            mfn = get_gfn_query_unlocked(d, i, &t);
-            if ( (t != p2m_ram_rw && !p2m_is_shared(t)) || !mfn_valid(mfn) )
+            pg = arch_pageone_audit_get(d, _gfn(i), &shared);
+            if ( !pg )
                 continue;
-            pg = mfn_to_page(mfn);
-            if ( !get_page(pg, p2m_is_shared(t) ? dom_cow : d) )
-                continue;
+            mfn = page_to_mfn(pg);
             va = map_domain_page(mfn);
             ent[n].hash = po_audit_hash(va);
             unmap_domain_page(va);
@@ -157,7 +153,7 @@ static int po_audit(struct xen_pageone_audit *a)
             ent[n].mfn_dom = (mfn_x(mfn) << 8) | k;
             if ( !ent[n].hash )
                 a->zero_pages++;
-            if ( p2m_is_shared(t) )
+            if ( shared )
                 a->shared_gfns++;
             n++;
         }
@@ -217,37 +213,15 @@ long pageone_audit_op(XEN_GUEST_HANDLE_PARAM(void) arg)
 /* ---- census ---------------------------------------------------------- */
 
 /*
- * Frames owned by dom_cow (mem_sharing's shared frames) that are still
- * referenced: live ones have sharing state, the rest are on their way
- * out or leaked.  With no domain merged, both counts should be 0.
+ * Shared frames still referenced: live ones have sharing state, the rest
+ * are on their way out or leaked.  With no domain merged, both counts
+ * should be 0, and any frame is shown.
  */
-static void po_dump_cow_frames(unsigned int nr_domains)
+static void po_dump_shared_frames(unsigned int nr_domains)
 {
-    unsigned long mfn, live = 0, other = 0, shown = 0;
+    unsigned long live, other;
 
-    for ( mfn = 0; mfn < max_page; mfn++ )
-    {
-        const struct page_info *pg;
-
-        if ( !(mfn & 0xffff) )
-            process_pending_softirqs();
-        if ( !mfn_valid(_mfn(mfn)) )
-            continue;
-        pg = mfn_to_page(_mfn(mfn));
-        if ( page_get_owner(pg) != dom_cow ||
-             !(pg->count_info & PGC_count_mask) )
-            continue;
-        if ( (pg->u.inuse.type_info & PGT_type_mask) == PGT_shared_page &&
-             pg->sharing )
-            live++;
-        else
-            other++;
-        /* With no domain merged, any frame here is a leftover. */
-        if ( !nr_domains && shown++ < 4 )
-            printk("PageONE: dom_cow mfn %lx count_info %lx type_info %lx "
-                   "sharing %p\n", mfn, pg->count_info,
-                   pg->u.inuse.type_info, pg->sharing);
-    }
+    arch_pageone_census(&live, &other, !nr_domains);
     printk("PageONE: dom_cow frames: %lu shared, %lu other; engine blocks "
            "%d\n", live, other, atomic_read(&pageone_blocks));
 }
@@ -269,7 +243,7 @@ static void po_dump_dying(void)
 void pageone_census(unsigned int nr_domains)
 {
     po_dump_dying();
-    po_dump_cow_frames(nr_domains);
+    po_dump_shared_frames(nr_domains);
 }
 
 /*
