@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Dynamic VM: build the PVH guest kernel from Debian's linux-source-6.1
 # with guest/linux-pv/patches/series (zero fuzz), guest/linux-pv/overlay/
-# and tinyconfig + guest/linux-pv/config/*.config.
+# (the driver), guest/linux-pv/tests/overlay/ (its test-only code; the one
+# kernel built here is the test kernel) and tinyconfig +
+# guest/linux-pv/config/*.config.
 # Output: $DVM_BUILD/guest/bzImage, cached in $DVM_CACHE/guest-kernel/<hash>/.
 set -euo pipefail
 . "$(dirname "$0")/lib.sh"
@@ -10,7 +12,8 @@ out=$DVM_BUILD/guest
 mkdir -p "$out"
 key=$(hash_inputs pin:LINUX_SRC_PKG pin:LINUX_DEB_VERSION \
       scripts/build-guest-kernel.sh scripts/lib.sh \
-      guest/linux-pv/patches guest/linux-pv/overlay guest/linux-pv/config \
+      guest/linux-pv/patches guest/linux-pv/overlay \
+      guest/linux-pv/tests/overlay guest/linux-pv/config \
       abi/ppr.h ppr/ppr_core.c ppr/ppr_core.h \
       ppr/ppr_platform.h)
 cache=$DVM_CACHE/guest-kernel/$key
@@ -29,6 +32,7 @@ dpkg-deb --fsys-tarfile "$srcdeb" | tar -xO --wildcards \
     './usr/src/linux-source-*.tar.xz' | tar -xJ -C "$src" --strip-components=1
 
 apply_queue "$src" "$TOP/guest/linux-pv"
+cp -r "$TOP/guest/linux-pv/tests/overlay/." "$src/"
 cp "$TOP/abi/ppr.h" "$src/include/xen/interface/ppr.h"
 cp "$TOP"/ppr/ppr_core.[ch] "$TOP"/ppr/ppr_platform.h "$src/drivers/virt/ppr/"
 

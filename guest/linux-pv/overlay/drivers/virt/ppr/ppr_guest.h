@@ -2,7 +2,8 @@
 /*
  * PPR (Per Page Recycler) guest driver: internal interface between the
  * shared part (ppr_guest.c), the hypervisor transports (ppr_xen.c,
- * ppr_kvm.c) and the hostile-guest test file (ppr_hostile.c).
+ * ppr_kvm.c) and the hostile-guest test file
+ * (drivers/virt/ppr_hostile/ppr_hostile.c, test kernels only).
  */
 #ifndef _PPR_GUEST_H
 #define _PPR_GUEST_H

@@ -63,7 +63,7 @@
 #include <xen/xen-ops.h>
 #include <asm/xen/hypercall.h>
 
-#include "../ppr_guest.h"
+#include "../ppr/ppr_guest.h"
 
 /* Through the driver's transport: Xen's hypercall or KVM's MSR. */
 static long HYPERVISOR_ppr_op(unsigned int cmd, void *arg)
