@@ -1,12 +1,17 @@
 #!/usr/bin/env bash
-# Dynamic VM: check the Xen patch queue (xen/patches, docs/patches.md).
+# Dynamic VM: check the patch queues (xen/patches, docs/patches.md; the Linux
+# queues of guest/linux-pv and kvm).
 #
 #   - series names every patch file once, in number order, and nothing else;
 #   - each patch is format-patch output: "[PATCH] component: subject",
 #     Signed-off-by, and, in 00xx (fixes of upstream bugs), Fixes:;
 #   - the ranges apply to Debian's source with zero fuzz in these
 #     combinations: 00xx; 00xx+01xx; 00xx+01xx+02xx (PPR without PageONE);
-#     00xx+01xx+03xx (PageONE without PPR); the whole queue.
+#     00xx+01xx+03xx (PageONE without PPR); the whole queue;
+#   - the Linux queues (guest/linux-pv/patches, kvm/patches): series names
+#     every patch file once, in order; each has a "[PATCH...]" subject and
+#     Signed-off-by.  They apply with zero fuzz in their builds
+#     (scripts/build-guest-kernel.sh, scripts/build-kvm.sh).
 #
 # Prints one line per check and "check-queue: SUCCESS" or exits non-zero
 # with "check-queue: FAILURE: ...".
@@ -43,6 +48,20 @@ for p in "${series[@]}"; do
     esac
 done
 echo "format: every patch has its subject, Signed-off-by (and Fixes: in 00xx)"
+
+for lq in "$TOP/guest/linux-pv/patches" "$TOP/kvm/patches"; do
+    mapfile -t lseries < <(grep -v '^\s*\(#\|$\)' "$lq/series")
+    mapfile -t lfiles < <(cd "$lq" && ls ./*.patch | sed 's|^\./||')
+    [ "${lseries[*]}" = "${lfiles[*]}" ] ||
+        fail "${lq#$TOP/}: series does not list exactly the patch files, in order"
+    for p in "${lseries[@]}"; do
+        grep -q -E '^Subject: \[PATCH( [0-9]+/[0-9]+)?\] ' "$lq/$p" ||
+            fail "${lq#$TOP/}/$p: subject is not '[PATCH] ...'"
+        grep -q '^Signed-off-by: ' "$lq/$p" ||
+            fail "${lq#$TOP/}/$p: no Signed-off-by"
+    done
+    echo "format: ${lq#$TOP/}: ${#lseries[@]} patches, subjects and Signed-off-by"
+done
 
 [ -f "$DVM_DL/${XEN_SRC_PKG}_${XEN_DEB_VERSION}.dsc" ] ||
     fail "no $XEN_SRC_PKG $XEN_DEB_VERSION source in $DVM_DL (scripts/fetch.sh)"
