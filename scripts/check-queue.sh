@@ -21,10 +21,20 @@ set -euo pipefail
 q=$TOP/xen/patches
 fail() { echo "check-queue: FAILURE: $*"; exit 1; }
 
-mapfile -t series < <(grep -v '^\s*\(#\|$\)' "$q/series")
-mapfile -t files < <(cd "$q" && ls ./*.patch | sed 's|^\./||')
-[ "${series[*]}" = "${files[*]}" ] ||
-    fail "series does not list exactly the patch files, in order"
+# read_series DIR ARRAY: DIR/series into ARRAY, which must name exactly
+# DIR's patch files, in order.
+read_series() {
+    local -n list=$2
+    local -a files
+
+    mapfile -t list < <(grep -v '^\s*\(#\|$\)' "$1/series")
+    mapfile -t files < <(cd "$1" && ls ./*.patch | sed 's|^\./||')
+    [ "${list[*]}" = "${files[*]}" ] ||
+        fail "${1#"$TOP"/}: series does not list exactly the patch" \
+             "files, in order"
+}
+
+read_series "$q" series
 echo "series: ${#series[@]} patches"
 
 range() {   # range PREFIX: the patches of a range, e.g. range 02
@@ -49,18 +59,15 @@ for p in "${series[@]}"; do
 done
 echo "format: every patch has its subject, Signed-off-by (and Fixes: in 00xx)"
 
-for lq in "$TOP/guest/linux-pv/patches" "$TOP/kvm/patches"; do
-    mapfile -t lseries < <(grep -v '^\s*\(#\|$\)' "$lq/series")
-    mapfile -t lfiles < <(cd "$lq" && ls ./*.patch | sed 's|^\./||')
-    [ "${lseries[*]}" = "${lfiles[*]}" ] ||
-        fail "${lq#$TOP/}: series does not list exactly the patch files, in order"
+for lq in guest/linux-pv/patches kvm/patches; do
+    read_series "$TOP/$lq" lseries
     for p in "${lseries[@]}"; do
-        grep -q -E '^Subject: \[PATCH( [0-9]+/[0-9]+)?\] ' "$lq/$p" ||
-            fail "${lq#$TOP/}/$p: subject is not '[PATCH] ...'"
-        grep -q '^Signed-off-by: ' "$lq/$p" ||
-            fail "${lq#$TOP/}/$p: no Signed-off-by"
+        grep -q -E '^Subject: \[PATCH( [0-9]+/[0-9]+)?\] ' "$TOP/$lq/$p" ||
+            fail "$lq/$p: subject is not '[PATCH] ...'"
+        grep -q '^Signed-off-by: ' "$TOP/$lq/$p" ||
+            fail "$lq/$p: no Signed-off-by"
     done
-    echo "format: ${lq#$TOP/}: ${#lseries[@]} patches, subjects and Signed-off-by"
+    echo "format: $lq: ${#lseries[@]} patches, subjects and Signed-off-by"
 done
 
 [ -f "$DVM_DL/${XEN_SRC_PKG}_${XEN_DEB_VERSION}.dsc" ] ||
