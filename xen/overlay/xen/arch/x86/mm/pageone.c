@@ -92,15 +92,12 @@ static bool po_get_cow_ref(struct page_info *pg)
 
 static bool po_page_is_zero(mfn_t mfn)
 {
-    const unsigned long *va = map_domain_page(mfn);
-    unsigned int i;
+    const void *va = map_domain_page(mfn);
+    bool zero = !memcmp(va, zero_page, PAGE_SIZE);
 
-    for ( i = 0; i < PAGE_SIZE / sizeof(*va); i++ )
-        if ( va[i] )
-            break;
     unmap_domain_page(va);
 
-    return i == PAGE_SIZE / sizeof(*va);
+    return zero;
 }
 
 int arch_pageone_merge_zero(struct domain *sd, gfn_t sgfn)
