@@ -139,6 +139,7 @@ struct ppr_domain {
     bool in_pass;
     s_time_t pass_start, next_pass;
     uint64_t pass_aged;             /* counters.aged at the pass start */
+    uint64_t pass_refused;          /* pb.refused_refs at the pass start */
 
     /* Policy (lock). */
     struct xen_ppr_policy policy;
@@ -308,6 +309,7 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
         pd->in_pass = true;
         pd->pass_start = t0;
         pd->pass_aged = pd->hv.counters.aged;
+        pd->pass_refused = pd->pb.refused_refs;
     }
 
     pd->pb.reserve_pages = pd->policy.reserve_mib << (20 - PAGE_SHIFT);
@@ -328,6 +330,9 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
          */
         if ( pd->hv.counters.aged != pd->pass_aged )
             gap = max(gap / 2, (s_time_t)MILLISECS(pd->policy.min_age_ms));
+
+        arch_ppr_pass_done(pd->d, pd->hv.counters.aged != pd->pass_aged,
+                           pd->pb.refused_refs != pd->pass_refused);
 
         pd->in_pass = false;
         pd->next_pass = pd->pass_start + gap;

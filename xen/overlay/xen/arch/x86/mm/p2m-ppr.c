@@ -22,6 +22,7 @@
 
 #include <xen/domain_page.h>
 #include <xen/iommu.h>
+#include <xen/ioreq.h>
 #include <xen/mm.h>
 #include <xen/ppr.h>
 #include <xen/sched.h>
@@ -63,6 +64,26 @@ bool arch_ppr_compat_caller(void)
         return is_pv_32bit_vcpu(curr);
 
     return hvm_guest_x86_mode(curr) != 8;
+}
+
+/*
+ * A device model (QEMU) maps guest memory through its map cache, and each
+ * page it maps holds references that make a claim refuse the page, long
+ * after the guest freed it: QEMU drops unlocked entries only when asked.
+ * So before a pass claims (after one that aged pages) and after one that
+ * was refused pages, ask every ioreq server of d to drop its map cache,
+ * as a decrease_reservation does.  The request only flags d's vCPUs; each
+ * sends IOREQ_TYPE_INVALIDATE at its next hypercall return or resume and
+ * waits for QEMU.  QEMU keeps the entries of in-flight I/O (they are
+ * locked): such a page stays referenced, is refused, and goes back to
+ * FREE for a later pass.
+ */
+void arch_ppr_pass_done(struct domain *d, bool aged, bool refused)
+{
+#ifdef CONFIG_IOREQ_SERVER
+    if ( (aged || refused) && domain_has_ioreq_server(d) )
+        ioreq_request_mapcache_invalidate(d);
+#endif
 }
 
 void arch_ppr_lock(struct domain *d)

@@ -18,6 +18,7 @@
 
 #include <xen/domain_page.h>
 #include <xen/iommu.h>
+#include <xen/ioreq.h>
 #include <xen/mm.h>
 #include <xen/sched.h>
 #include <xen/softirq.h>
@@ -90,6 +91,27 @@ static bool po_get_cow_ref(struct page_info *pg)
     return false;
 }
 
+/*
+ * Nominate a page.  A page that a device model (QEMU) maps through its map
+ * cache cannot be nominated: a writable mapping fails the type change
+ * (-EINVAL), a read-only one the count (-E2BIG).  QEMU drops unlocked
+ * entries only when asked: ask every ioreq server of d, as PPR does
+ * (p2m-ppr.c); the next pass over the page merges it.  The request only
+ * flags d's vCPUs, so many refusals before they run cost one invalidate.
+ */
+static int po_nominate(struct domain *d, gfn_t gfn, int expected,
+                       shr_handle_t *h, mfn_t *mfn)
+{
+    int rc = mem_sharing_pageone_nominate(d, gfn, expected, h, mfn);
+
+#ifdef CONFIG_IOREQ_SERVER
+    if ( (rc == -EINVAL || rc == -E2BIG) && domain_has_ioreq_server(d) )
+        ioreq_request_mapcache_invalidate(d);
+#endif
+
+    return rc;
+}
+
 static bool po_page_is_zero(mfn_t mfn)
 {
     const void *va = map_domain_page(mfn);
@@ -104,7 +126,7 @@ int arch_pageone_merge_zero(struct domain *sd, gfn_t sgfn)
 {
     shr_handle_t sh, zh;
     mfn_t smfn, zmfn;
-    int rc = mem_sharing_pageone_nominate(sd, sgfn, 1, &sh, &smfn);
+    int rc = po_nominate(sd, sgfn, 1, &sh, &smfn);
 
     if ( rc )
         return rc;
@@ -160,7 +182,7 @@ int arch_pageone_merge_new(struct domain *dd, gfn_t dgfn,
     shr_handle_t sh, dh;
     mfn_t smfn, dmfn;
     struct page_info *dpg;
-    int rc = mem_sharing_pageone_nominate(dd, dgfn, 0, &dh, &dmfn);
+    int rc = po_nominate(dd, dgfn, 0, &dh, &dmfn);
 
     if ( rc )
         return rc;
@@ -168,7 +190,7 @@ int arch_pageone_merge_new(struct domain *dd, gfn_t dgfn,
     if ( !get_page(dpg, dom_cow) )
         return -EAGAIN;
 
-    rc = mem_sharing_pageone_nominate(sd, sgfn, 1, &sh, &smfn);
+    rc = po_nominate(sd, sgfn, 1, &sh, &smfn);
     if ( !rc )
         rc = mem_sharing_pageone_share(dmfn, dh, sd, sgfn, sh);
     if ( rc )
@@ -189,7 +211,7 @@ int arch_pageone_merge(const struct arch_pageone_frame *f,
 {
     shr_handle_t sh;
     mfn_t smfn;
-    int rc = mem_sharing_pageone_nominate(sd, sgfn, 1, &sh, &smfn);
+    int rc = po_nominate(sd, sgfn, 1, &sh, &smfn);
 
     /* Only ever the very frame f was made for (its handle says so). */
     return rc ?: mem_sharing_pageone_share(f->mfn, f->handle, sd, sgfn, sh);

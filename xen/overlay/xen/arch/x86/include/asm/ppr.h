@@ -49,6 +49,13 @@ void arch_ppr_lock(struct domain *d);
 void arch_ppr_unlock(struct domain *d);
 
 /*
+ * A pass of d's array ended; aged: it aged pages that the next pass
+ * claims; refused: it was refused pages for their extra references.  Lets
+ * whoever else maps d's memory (a device model) let go first.
+ */
+void arch_ppr_pass_done(struct domain *d, bool aged, bool refused);
+
+/*
  * Refault: give gfn, a reclaimed entry of d's host p2m (write lock held),
  * a zeroed frame.  Returns 0 when gfn maps it.
  */
