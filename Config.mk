@@ -46,6 +46,18 @@ SEABIOS_DEB_VERSION := 1.16.3-2~bpo12+1
 QEMU_BUILD_BPO := meson=1.7.0-1~bpo12+1 python3-pycotap=1.3.1-2~bpo12+1
 QEMU_BUILD_PKGS := ninja-build pkgconf libglib2.0-dev zlib1g-dev libpixman-1-dev libfdt-dev python3-venv bzip2
 
+# Xen's device model for HVM guests, in the dom0 image: Debian's
+# qemu-system-xen of bookworm (the one xen-utils-4.17 recommends; its
+# binary is the /usr/libexec/xen-qemu-system-i386 that Debian's libxl
+# runs), with the ROMs of its own version's qemu-system-data (not
+# backports' QEMU 10 of the harness) and the pinned SeaBIOS above.  Only
+# unpacked into the dom0 image; the libraries it links, which the image
+# takes from the host, are installed on the host.
+QEMU_XEN_PKG := qemu-system-xen
+QEMU_XEN_DEB_VERSION := 1:7.2+dfsg-7+deb12u18+b3
+QEMU_XEN_DATA_DEB_VERSION := 1:7.2+dfsg-7+deb12u18
+QEMU_XEN_LIB_PKGS := libspice-server1 libusb-1.0-0 libjpeg62-turbo libfdt1 libpixman-1-0 libglib2.0-0 zlib1g libxendevicemodel1 libxenforeignmemory1 libxengnttab1 libxenevtchn1 libxenmisc4.17 libxenstore4 libxentoolcore1
+
 # The Windows guest driver: cross-built with mingw-w64, test-signed, and
 # loaded under wine on the no-Xen path (guest/windows-pv).
 WINDOWS_PKGS := gcc-mingw-w64-x86-64 mingw-w64-x86-64-dev openssl osslsigncode wine64

@@ -7,7 +7,8 @@
 #       modules + Debian's xl/xenstored/xenconsoled/xen-init-dom0/
 #       libxl-save-helper (with their library closure) + xl-ppr + the
 #       harness (dom0 init, job scripts) + the guest kernel and guest
-#       initramfs.
+#       initramfs + the HVM device model: Debian's qemu-system-xen with
+#       its ROMs, hvmloader and SeaBIOS (docs/hvm.md).
 #
 # Needs $DVM_BUILD/guest/bzImage (scripts/build-guest-kernel.sh) and
 # $DVM_BUILD/xl-ppr/xl-ppr (make -C tools/xl-ppr).
@@ -27,12 +28,17 @@ file -L "$busybox" | grep -q 'statically linked' ||
 
 xen_bins="xl xenstored xenconsoled xen-init-dom0 libxl-save-helper xenctx xen-hvmctx"
 tool_files=$(for b in $xen_bins; do printf '%s\n' "$XEN_LIBEXEC/bin/$b"; done)
+qemu_xen_deb=$(deb_path "$QEMU_XEN_PKG" "$QEMU_XEN_DEB_VERSION")
+qemu_data_deb=$(deb_path qemu-system-data "$QEMU_XEN_DATA_DEB_VERSION")
+hvm_files="$XEN_LIBEXEC/boot/hvmloader /usr/share/seabios/bios-256k.bin"
 key=$( (hash_inputs pin:DOM0_KERNEL_PKG pin:DOM0_KERNEL_ABI pin:LINUX_DEB_VERSION \
-            pin:XEN_LIBEXEC scripts/build-initramfs.sh scripts/lib.sh \
+            pin:XEN_LIBEXEC pin:QEMU_XEN_DEB_VERSION pin:QEMU_XEN_DATA_DEB_VERSION \
+            scripts/build-initramfs.sh scripts/lib.sh \
             abi tests/osstest/rootfs tests/osstest/guest tests/osstest/guest-tools tests/osstest/xtf \
             tests/osstest/dom0-tools tests/osstest/jobs tests/osstest/lib
         sha256sum "$DVM_BUILD/guest/bzImage" "$DVM_BUILD/xl-ppr/xl-ppr" \
-            "$busybox" $tool_files | cut -d' ' -f1
+            "$busybox" $tool_files $hvm_files "$qemu_xen_deb" "$qemu_data_deb" |
+            cut -d' ' -f1
         dpkg-query -W 'libxen*' 'xen-utils*' 2>/dev/null) | sha256sum | cut -c1-16)
 cache=$DVM_CACHE/initramfs/$key
 if [ -f "$cache/dom0.cpio.gz" ]; then
@@ -106,6 +112,24 @@ for b in $xen_bins; do
     ln -sf "$XEN_LIBEXEC/bin/$b" "$d/usr/sbin/$b"
 done
 cp "$DVM_BUILD/xl-ppr/xl-ppr" "$d/usr/sbin/xl-ppr"
+# The HVM device model where Debian's libxl looks for it, its ROMs (option
+# ROMs for direct kernel boot; SeaBIOS's VGA BIOSes are not needed: HVM
+# guests here have no VGA), hvmloader and SeaBIOS.
+qdir=$work/qemu-xen
+dpkg-deb -x "$qemu_xen_deb" "$qdir"
+dpkg-deb -x "$qemu_data_deb" "$qdir"
+qemu_dm=/usr/libexec/xen-qemu-system-i386
+[ -x "$qdir$qemu_dm" ] || die "$QEMU_XEN_PKG has no $qemu_dm"
+mkdir -p "$d/usr/libexec" "$d/usr/share/qemu" "$d$XEN_LIBEXEC/boot" "$d/usr/share/seabios"
+cp "$qdir$qemu_dm" "$d$qemu_dm"
+for r in linuxboot_dma.bin linuxboot.bin kvmvapic.bin; do
+    cp "$qdir/usr/share/qemu/$r" "$d/usr/share/qemu/"
+done
+cp -r "$qdir/usr/share/qemu/keymaps" "$d/usr/share/qemu/"
+for f in $hvm_files; do
+    [ -f "$f" ] || die "$f missing on the host (scripts/setup-host.sh)"
+    cp "$f" "$d$f"
+done
 # dom0's test tools: static, on the public ABI headers (abi/) and Xen's.
 for c in "$TOP"/tests/osstest/dom0-tools/*.c; do
     [ -e "$c" ] || continue
@@ -113,9 +137,11 @@ for c in "$TOP"/tests/osstest/dom0-tools/*.c; do
         -idirafter /usr/include/xen -o "$d/usr/sbin/$(basename "$c" .c)" "$c" ||
         die "dom0 tool $c failed to build"
 done
+miss=$(ldd "$qdir$qemu_dm" | awk '/not found/ { print $1 }')
+[ -z "$miss" ] || die "the device model needs" $miss "(scripts/setup-host.sh)"
 # Shared library closure, plus libgcc_s (xl's pthread_cancel needs it).
 libs=$( (for b in $xen_bins; do ldd "$XEN_LIBEXEC/bin/$b"; done
-         ldd "$DVM_BUILD/xl-ppr/xl-ppr") |
+         ldd "$DVM_BUILD/xl-ppr/xl-ppr"; ldd "$qdir$qemu_dm") |
         awk '/=>/ { print $3 } /^\t\/lib/ { print $1 }' | sort -u)
 for l in $libs /lib/x86_64-linux-gnu/libgcc_s.so.1; do
     [ -e "$l" ] || die "library $l missing on the host"

@@ -29,9 +29,13 @@ echo "$QEMU_ORIG_SHA256  $QEMU_ORIG_TARBALL" | sha256sum -c --quiet - ||
     die "$QEMU_ORIG_TARBALL does not match QEMU_ORIG_SHA256"
 for spec in "$XEN_HV_PKG=$XEN_DEB_VERSION" \
             "$DOM0_KERNEL_PKG=$LINUX_DEB_VERSION" \
-            "$LINUX_SRC_PKG=$LINUX_DEB_VERSION"; do
+            "$LINUX_SRC_PKG=$LINUX_DEB_VERSION" \
+            "$QEMU_XEN_PKG=$QEMU_XEN_DEB_VERSION" \
+            "qemu-system-data=$QEMU_XEN_DATA_DEB_VERSION"; do
     pkg=${spec%%=*}; ver=${spec#*=}
-    ls "${pkg}_${ver}"_*.deb >/dev/null 2>&1 && continue
+    # apt writes an epoch N: of the version as N%3a in the file name.
+    ls "${pkg}_$(printf '%s' "$ver" | sed 's/:/%3a/')"_*.deb >/dev/null 2>&1 &&
+        continue
     log "fetching $pkg=$ver"
     aptq download "$spec"
 done

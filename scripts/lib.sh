@@ -47,7 +47,7 @@ hash_inputs() (
 # deb_path PKG VERSION: the cached .deb of a binary package.
 deb_path() {
     local f
-    f=$(ls "$DVM_DL/$1_$(printf '%s' "$2" | sed 's/^[0-9]*://')"_*.deb \
+    f=$(ls "$DVM_DL/$1_$(printf '%s' "$2" | sed 's/:/%3a/')"_*.deb \
         2>/dev/null | head -n1)
     [ -n "$f" ] || die "missing $1 $2 in $DVM_DL (run scripts/fetch.sh)"
     printf '%s\n' "$f"

@@ -68,7 +68,7 @@ if [ "$(cat "$qpin" 2>/dev/null)" != "$want" ]; then
 fi
 
 missing=
-for p in $HOST_PKGS $QEMU_BUILD_PKGS $WINDOWS_PKGS; do
+for p in $HOST_PKGS $QEMU_BUILD_PKGS $QEMU_XEN_LIB_PKGS $WINDOWS_PKGS; do
     v=$(dpkg-query -W -f='${Status}' "$p" 2>/dev/null || true)
     [ "$v" = "install ok installed" ] || missing="$missing $p"
 done
