@@ -3,6 +3,7 @@
  *
  *   dvm-ppr stats [-t TAG]
  *   dvm-ppr reclaim [-m MIB] [-k KEEP_MIB] [-H HOLD_S] [-w WAIT_S] [-s SEED]
+ *                   [-d DISK -D DISK_MIB]
  *   dvm-ppr churn [-p PROCS] [-m MIB] [-t SECS] [-s SEED]
  *   dvm-ppr frag [-m MIB] [-H HOLD_S] [-w WAIT_S] [-s SEED]
  *   dvm-ppr hold [-m MIB] [-t SECS] [-s SEED]
@@ -20,6 +21,13 @@
  *            DVM-PPR-WAIT t=S array_reclaimed=N hv_frames_returned=N
  *            DVM-PPR-WAITED secs=W
  *            DVM-PPR-RECLAIM result=pass|fail mib=M nonzero=N mismatches=N
+ *          With -d, the first DISK_MIB of the MIB are written to the
+ *          block device DISK with O_DIRECT before the hold (a device model
+ *          reads them from guest memory), and read back with O_DIRECT
+ *          into the fresh mapping after the wait (it writes them into
+ *          pages that were just reclaimed and refaulted): they must come
+ *          back as written.
+ *            DVM-PPR-DISK op=write|read mib=D ms=T mismatches=N
  * churn:   PROCS processes map random sizes up to MIB, write a pattern,
  *          sometimes sleep, verify, drop and re-touch part of it (must
  *          read zero), write/read/unlink a tmpfs file, unmap; for SECS.
@@ -58,6 +66,8 @@
  * Exit status 0 only if no data mismatch was seen.
  */
 
+#define _GNU_SOURCE             /* O_DIRECT */
+
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
@@ -84,7 +94,7 @@ static void usage(void)
     fprintf(stderr,
             "usage: dvm-ppr stats [-t TAG]\n"
             "       dvm-ppr reclaim [-m MIB] [-k KEEP_MIB] [-H HOLD_S] "
-            "[-w WAIT_S] [-s SEED]\n"
+            "[-w WAIT_S] [-s SEED] [-d DISK -D DISK_MIB]\n"
             "       dvm-ppr churn [-p PROCS] [-m MIB] [-t SECS] [-s SEED]\n"
             "       dvm-ppr frag [-m MIB] [-H HOLD_S] [-w WAIT_S] "
             "[-s SEED]\n"
@@ -265,9 +275,58 @@ static void wait_progress(unsigned long secs)
 
 /* ----------------------------------------------------------- reclaim */
 
-static int do_reclaim(unsigned long mib, unsigned long keep_mib,
-                      unsigned long hold, unsigned long wait, uint64_t seed)
+/*
+ * Write (out) or read len bytes at the start of disk, from or into mem,
+ * with O_DIRECT: the device's DMA goes straight to or from these pages.
+ * Returns the ms taken.
+ */
+static unsigned long disk_io(const char *disk, void *mem, size_t len,
+                             int out)
 {
+    struct timespec t0, t1;
+    size_t done = 0;
+    int fd = open(disk, (out ? O_WRONLY : O_RDONLY) | O_DIRECT);
+
+    if ( fd < 0 )
+    {
+        fprintf(stderr, "dvm-ppr: open %s: %s\n", disk, strerror(errno));
+        exit(1);
+    }
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    while ( done < len )
+    {
+        size_t n = len - done < (1UL << 20) ? len - done : 1UL << 20;
+        ssize_t r = out ? pwrite(fd, (char *)mem + done, n, done)
+                        : pread(fd, (char *)mem + done, n, done);
+
+        if ( r <= 0 )
+        {
+            fprintf(stderr, "dvm-ppr: %s %s at %zu: %s\n",
+                    out ? "write" : "read", disk, done,
+                    r ? strerror(errno) : "end of device");
+            exit(1);
+        }
+        done += r;
+    }
+    if ( out && fsync(fd) )
+    {
+        fprintf(stderr, "dvm-ppr: fsync %s: %s\n", disk, strerror(errno));
+        exit(1);
+    }
+    close(fd);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+
+    return (t1.tv_sec - t0.tv_sec) * 1000 +
+           (t1.tv_nsec - t0.tv_nsec) / 1000000;
+}
+
+static int do_reclaim(unsigned long mib, unsigned long keep_mib,
+                      unsigned long hold, unsigned long wait, uint64_t seed,
+                      const char *disk, unsigned long disk_mib)
+{
+    size_t dlen = disk_mib << 20, dpages = dlen / PAGE_SIZE;
+    unsigned long ms;
+    uint64_t dbad = 0;
     size_t len = mib << 20, pages = len / PAGE_SIZE;
     size_t klen = keep_mib << 20, kpages = klen / PAGE_SIZE, p;
     uint64_t *keep = NULL, *mem, nonzero = 0, bad = 0, kbad = 0;
@@ -284,6 +343,12 @@ static int do_reclaim(unsigned long mib, unsigned long keep_mib,
     printf("DVM-PPR-ALLOCATED mib=%lu keep_mib=%lu mismatches=%" PRIu64 "\n",
            mib, keep_mib, bad);
     fflush(stdout);
+    if ( disk )
+    {
+        ms = disk_io(disk, mem, dlen, 1);
+        printf("DVM-PPR-DISK op=write mib=%lu ms=%lu mismatches=0\n",
+               disk_mib, ms);
+    }
     sleep(hold);
 
     munmap(mem, len);
@@ -297,6 +362,14 @@ static int do_reclaim(unsigned long mib, unsigned long keep_mib,
     mem = map_anon(len);
     for ( p = 0; p < pages; p++ )
         nonzero += nonzero_page(mem, p);
+    if ( disk )
+    {
+        ms = disk_io(disk, mem, dlen, 0);
+        dbad = check(mem, dpages, seed, 2);
+        printf("DVM-PPR-DISK op=read mib=%lu ms=%lu mismatches=%" PRIu64
+               "\n", disk_mib, ms, dbad);
+        bad += dbad;
+    }
     fill(mem, pages, seed, 3);
     bad += check(mem, pages, seed, 3);
     if ( keep )
@@ -644,7 +717,8 @@ int main(int argc, char **argv)
 {
     unsigned long mib = 64, keep = 16, hold = 5, wait = 30, secs = 60;
     unsigned int procs = 4;
-    const char *cmd, *tag = "now";
+    unsigned long disk_mib = 0;
+    const char *cmd, *tag = "now", *disk = NULL;
     uint64_t seed = 1;
     int opt;
 
@@ -652,7 +726,7 @@ int main(int argc, char **argv)
         usage();
     cmd = argv[1];
     optind = 2;
-    while ( (opt = getopt(argc, argv, "m:k:H:w:s:p:t:")) != -1 )
+    while ( (opt = getopt(argc, argv, "m:k:H:w:s:p:t:d:D:")) != -1 )
     {
         switch ( opt )
         {
@@ -663,6 +737,8 @@ int main(int argc, char **argv)
         case 's': seed = strtoull(optarg, NULL, 0); break;
         case 'p': procs = strtoul(optarg, NULL, 0); break;
         case 't': secs = strtoul(optarg, NULL, 0); tag = optarg; break;
+        case 'd': disk = optarg; break;
+        case 'D': disk_mib = strtoul(optarg, NULL, 0); break;
         default: usage();
         }
     }
@@ -678,7 +754,8 @@ int main(int argc, char **argv)
     if ( !mib )
         usage();
     if ( !strcmp(cmd, "reclaim") )
-        return do_reclaim(mib, keep, hold, wait, seed);
+        return !disk == !disk_mib && disk_mib <= mib ?
+               do_reclaim(mib, keep, hold, wait, seed, disk, disk_mib) : 2;
     if ( !strcmp(cmd, "churn") )
         return procs ? do_churn(procs, mib, secs, seed) : 2;
     if ( !strcmp(cmd, "frag") )

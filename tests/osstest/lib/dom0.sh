@@ -71,15 +71,34 @@ xen_free_pages() {
 # otherwise intercept every RDTSC (each clock read of the guest); guests
 # under QEMU's nested SVM were seen to triple-fault on resuming from such
 # intercepts, on the fork and on stock Xen alike (docs/harness.md).
+#
+# GUEST_TYPE=hvm makes it an HVM guest with QEMU as its device model
+# (docs/hvm.md): QEMU loads the same kernel (direct kernel boot through
+# hvmloader and SeaBIOS), the console is QEMU's serial port on a pty
+# (guest_console logs it), and $GUEST_DISK, if set, is a raw image attached
+# as an emulated IDE disk (its PV side served by QEMU too: qdisk, no
+# blkback and hotplug script in dom0).  No VGA: a headless server guest, and no video
+# RAM populated by QEMU.
 guest_cfg() {
+    local console=hvc0 hvm=
+    if [ "${GUEST_TYPE:-pvh}" = hvm ]; then
+        console=ttyS0
+        hvm="device_model_version = \"qemu-xen\"
+serial = \"pty\"
+vga = \"none\"
+vnc = 0
+${GUEST_DISK:+disk = [ \"format=raw,vdev=hda,access=rw,backendtype=qdisk,target=$GUEST_DISK\" ]}"
+    fi
+    echo "${GUEST_TYPE:-pvh}" > "/tmp/$1.type"
     cat > "/tmp/$1.cfg" <<CFG
 name = "$1"
-type = "pvh"
+type = "${GUEST_TYPE:-pvh}"
 kernel = "$DVM_GUEST_KERNEL"
 ramdisk = "${GUEST_INITRD:-$DVM_GUEST_INITRD}"
 memory = $2
 vcpus = ${GUEST_VCPUS:-1}
-extra = "console=hvc0 dvm.run=$3${GUEST_ARGS:+ $GUEST_ARGS}"
+extra = "console=$console dvm.run=$3${GUEST_ARGS:+ $GUEST_ARGS}"
+$hvm
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "preserve"
@@ -91,7 +110,35 @@ CFG
 # guest_create NAME MEM_MIB RUN [EXTRA_XL_LINES]
 guest_create() {
     guest_cfg "$@"
-    xl create "/tmp/$1.cfg" || fail "xl create $1"
+    if [ "${GUEST_TYPE:-pvh}" = hvm ]; then
+        xl create -p "/tmp/$1.cfg" || { fail "xl create $1"; return 1; }
+        guest_console "$1" || return 1
+        xl unpause "$1" || fail "xl unpause $1"
+    else
+        xl create "/tmp/$1.cfg" || fail "xl create $1"
+    fi
+}
+
+# guest_tty NAME: the pty of the guest's console: xenconsoled's for a PVH
+# guest, QEMU's serial port for an HVM guest.
+guest_tty() {
+    local id path=console/tty
+    id=$(xl domid "$1" 2>/dev/null) || return 1
+    [ "$(cat "/tmp/$1.type" 2>/dev/null)" = hvm ] && path=serial/0/tty
+    dvm-xsread "/local/domain/$id/$path"
+}
+
+# guest_console NAME: an HVM guest's console into guest_log's file, as
+# xenconsoled does for a PVH guest (nothing to do for one).  Call it
+# before the guest runs: QEMU drops what its pty gets with no reader.  The
+# pty is made raw first, so that what the guest prints is not echoed back
+# to it as input.  The reader ends when QEMU closes the pty.
+guest_console() {
+    local tty
+    [ "$(cat "/tmp/$1.type" 2>/dev/null)" = hvm ] || return 0
+    tty=$(guest_tty "$1") || { fail "no serial pty for $1"; return 1; }
+    stty -F "$tty" raw -echo || { fail "stty $tty"; return 1; }
+    cat "$tty" >> "$(guest_log "$1")" 2>/dev/null &
 }
 
 guest_log() {

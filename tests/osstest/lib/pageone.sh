@@ -49,6 +49,7 @@ po_create() {
     id=$(po_id "$1") || return 1
     "$PO_CTL" dom "$id" dedup=1 ${2:+group=$2} ||
         { xl destroy "$1"; return 1; }
+    guest_console "$1" || { xl destroy "$1"; return 1; }
     xl unpause "$1" || { fail "xl unpause $1"; return 1; }
     echo 0 > "/tmp/po-n-$1"
 }
@@ -64,10 +65,8 @@ po_guest() {
 # answers with a marker carrying the command's number (printed).
 po_send() {
     local tty n
-    local id
-    id=$(po_id "$1") || return 1
-    tty=$(dvm-xsread "/local/domain/$id/console/tty") ||
-        { fail "no console tty for $1"; return 1; }
+    po_id "$1" >/dev/null || return 1
+    tty=$(guest_tty "$1") || { fail "no console tty for $1"; return 1; }
     n=$(( $(cat "/tmp/po-n-$1") + 1 ))
     echo "$n" > "/tmp/po-n-$1"
     printf '%s\n' "$2" > "$tty"
@@ -129,6 +128,7 @@ po_lifecycle() {
         xl create -p "/tmp/$1-$i.cfg" || { fail "xl create $1-$i"; return 1; }
         id=$(po_id "$1-$i") || return 1
         "$PO_CTL" dom "$id" dedup=1 >/dev/null || return 1
+        guest_console "$1-$i" || return 1
         xl unpause "$1-$i" || { fail "xl unpause $1-$i"; return 1; }
     done
     for i in $(seq "$n"); do

@@ -1,6 +1,8 @@
 # dom0 side of bench-ppr-reclaim: for a contiguous free (ppr-reclaim's
-# workload: 16 + 128 MiB filled, 128 MiB freed) and a fragmented one
-# (ppr-fragmented's: every other 4 KiB page of 128 MiB), print Xen's free
+# workload: 16 + 128 MiB filled, 128 MiB freed), a fragmented one
+# (ppr-fragmented's: every other 4 KiB page of 128 MiB) and the contiguous
+# one in an HVM guest with QEMU as its device model, 32 MiB of the 128
+# written to its disk by DMA before the free (hvm-ppr-reclaim's), print Xen's free
 # pages every 100 ms for 20 s from the guest's free, on the console:
 #   BENCH-RECLAIM-BASE mode=M free=PAGES freed_pages=N
 #   BENCH-RECLAIM-SAMPLE mode=M t_ms=T free=PAGES
@@ -56,4 +58,11 @@ fault() {
 step fault 300 fault
 step contiguous 900 one reclaim ppr-reclaim 'DVM-PPR-ALLOCATED' 'DVM-PPR-FREED'
 step fragmented 900 one frag ppr-fragmented 'DVM-PPR-FRAG-ALLOCATED' 'DVM-PPR-FRAG-FREED'
+hvm() {
+    GUEST_TYPE=hvm GUEST_DISK=/tmp/bench-disk.img
+    dd if=/dev/zero of="$GUEST_DISK" bs=1M count=32 2>/dev/null || return 1
+    one hvm hvm-reclaim 'DVM-PPR-ALLOCATED' 'DVM-PPR-FREED'
+    rm -f "$GUEST_DISK"
+}
+step hvm 900 hvm
 xl-ppr info 2>/dev/null | sed 's/^/BENCH-INFO /'

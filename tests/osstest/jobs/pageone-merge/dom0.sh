@@ -1,7 +1,8 @@
-# dom0 side of pageone-merge.
+# dom0 side of pageone-merge (and of hvm-pageone-merge, which sets
+# GUEST_TYPE=hvm, its own guests and what they must share across).
 . /dvm/lib/pageone.sh
 
-PO_GUESTS="pom1 pom2 pom3 pom4"
+: "${PO_GUESTS:=pom1 pom2 pom3 pom4}" "${PO_CROSS_MIN:=40000}"
 
 create() {
     local g
@@ -45,14 +46,14 @@ check() {
     ids=$(po_domids $PO_GUESTS) || { echo "$ids"; return 1; }
     a=$("$PO_CTL" audit $ids) || return 1
     echo "$a"
-    [ "$(po_kv "$a" cross_nonzero)" -gt 40000 ] ||
+    [ "$(po_kv "$a" cross_nonzero)" -gt "$PO_CROSS_MIN" ] ||
         fail "non-zero pages were not shared across the group"
     po_verify $PO_GUESTS
 }
 
 step policy 60 po_policy run=0 budget=10 period=500
 step tools 60 po_tools
-PO_WARM_GUESTS=4
+: "${PO_WARM_GUESTS:=$(echo $PO_GUESTS | wc -w)}"
 
 step warmup 900 po_warmup
 step create 600 create
