@@ -82,7 +82,10 @@ xen_free_pages() {
 guest_cfg() {
     local console=hvc0 hvm=
     if [ "${GUEST_TYPE:-pvh}" = hvm ]; then
-        console=ttyS0
+        # Every access to QEMU's UART is an exit to Xen and an ioreq to
+        # QEMU in dom0, so the kernel's informational boot messages stay
+        # off it (docs/hvm.md); warnings and worse still show.
+        console="ttyS0 loglevel=5"
         hvm="device_model_version = \"qemu-xen\"
 serial = \"pty\"
 vga = \"none\"
