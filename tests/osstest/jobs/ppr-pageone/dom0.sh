@@ -8,7 +8,7 @@ KEEP=$((32 * 256))
 # both NAME: a guest of the ppr-hold workload (32 MiB kept, 32 MiB freed,
 # the same seed in every guest), dedup on in group 4, PPR left on.
 both() {
-    GUEST_ARGS="dvm.mib=32 dvm.secs=120" guest_cfg "$1" 256 ppr-hold
+    GUEST_ARGS="dvm.mib=32 dvm.secs=60" guest_cfg "$1" 256 ppr-hold
     po_create "$1" 4
 }
 

@@ -2,7 +2,7 @@
 . /dvm/lib/ppr.sh
 
 start() {
-    GUEST_ARGS="dvm.mib=32 dvm.secs=150" guest_create s1 128 ppr-hold
+    GUEST_ARGS="dvm.mib=32 dvm.secs=60" guest_create s1 128 ppr-hold
     guest_follow s1
     guest_wait s1 'DVM-PPR-HOLD-START' 540
 }

@@ -1,6 +1,7 @@
 # dom0 side of xl-ppr-cli.  Guests: pprA (xl-ppr create, ppr_reclaim off,
-# workload ppr-reclaim: fills 40 MiB, frees 32 MiB, waits 300 s, checks
-# its data) and pprB (xl create -p: inherits the default policy, stays
+# workload ppr-reclaim: fills 40 MiB, frees 32 MiB, waits 120 s, about
+# four times what the verbs between its free and its check take, then
+# checks its data) and pprB (xl create -p: inherits the default policy, stays
 # paused so that TCG time goes to pprA; target of the bad-input cases).
 # pprBig (64 GiB on this 3 GiB host) is refused by admission: never built.
 
@@ -75,7 +76,7 @@ kernel = "$DVM_GUEST_KERNEL"
 ramdisk = "$DVM_GUEST_INITRD"
 memory = 192
 vcpus = 1
-extra = "console=hvc0 dvm.run=ppr-reclaim dvm.mib=32 dvm.keep=8 dvm.hold=5 dvm.wait=300"
+extra = "console=hvc0 dvm.run=ppr-reclaim dvm.mib=32 dvm.keep=8 dvm.hold=5 dvm.wait=120"
 on_poweroff = "destroy"
 on_reboot = "destroy"
 on_crash = "preserve"
