@@ -102,7 +102,7 @@ if want reclaim; then
     }
 
     for x in fork stock; do
-        log "reclaim scenario on the $x hypervisor under QEMU (about 5 minutes)"
+        log "reclaim scenario on the $x hypervisor under QEMU (about 6 minutes)"
         DVM_BENCH_XEN=$x bench_flight "$out/flight-$x" bench-ppr-reclaim ||
             log "bench-ppr-reclaim on $x failed (see $out/flight-$x/)"
         rows="$rows$(xen_rows "$x" "$out/flight-$x/bench-ppr-reclaim/serial.log")
