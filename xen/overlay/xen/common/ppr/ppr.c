@@ -322,16 +322,17 @@ static bool ppr_scan_step(struct ppr_domain *pd, unsigned int n)
     if ( !more )
     {
         s_time_t gap = MILLISECS(pd->policy.period_ms);
+        bool aged = pd->hv.counters.aged != pd->pass_aged;
 
         /*
          * Pages this pass aged are claimed by the next one, half a period
          * later (but not within min_age_ms): a page freed just behind a
          * pass is back within 1.5 periods plus a pass, not 2 plus a pass.
          */
-        if ( pd->hv.counters.aged != pd->pass_aged )
+        if ( aged )
             gap = max(gap / 2, (s_time_t)MILLISECS(pd->policy.min_age_ms));
 
-        arch_ppr_pass_done(pd->d, pd->hv.counters.aged != pd->pass_aged,
+        arch_ppr_pass_done(pd->d, aged,
                            pd->pb.refused_refs != pd->pass_refused);
 
         pd->in_pass = false;
