@@ -27,21 +27,35 @@ stable_memfree_kb() {
     echo "$cur"
 }
 
-# rise_within VM BASE_KB RSS0_KB WANT_KB MS: sample L1's MemFree and the
-# VM's RSS at 5 Hz for MS ms; RISE/DROP/ELAPSED are the first sample where
-# both reached WANT_KB, or the last one.
+# rise_within VM BASE_KB RSS0_KB WANT_KB MS: sample L1's free memory and
+# the VM's RSS at 5 Hz for MS ms; RISE/DROP/ELAPSED are the first sample
+# where both reached WANT_KB, or the last one; HALF the time both first
+# reached half of it.  A rise that misses MS is followed for another MS
+# and LATE says when it came (a report: the step has failed already).
 rise_within() {
     local t0 now m r
     t0=$(now_ms)
+    HALF=-; LATE=-
     while :; do
         now=$(now_ms)
         m=$(memfree_kb)
         r=$(vm_rss_kb "$1")
-        RISE=$((m - $2))
-        DROP=$(($3 - ${r:-$3}))
-        ELAPSED=$((now - t0))
-        [ $RISE -ge "$4" ] && [ $DROP -ge "$4" ] && return 0
-        [ $ELAPSED -ge "$5" ] && return 1
+        r=$(($3 - ${r:-$3}))
+        m=$((m - $2))
+        if [ "$LATE" = - ]; then
+            RISE=$m; DROP=$r; ELAPSED=$((now - t0))
+        fi
+        [ "$HALF" = - ] && [ $m -ge $(($4 / 2)) ] && [ $r -ge $(($4 / 2)) ] &&
+            HALF=$((now - t0))
+        if [ $m -ge "$4" ] && [ $r -ge "$4" ]; then
+            [ "$LATE" = - ] && return 0
+            LATE="$((now - t0)) ms"
+            return 1
+        fi
+        if [ $((now - t0)) -ge "$5" ] && [ "$LATE" = - ]; then
+            LATE="not within $((2 * $5)) ms"
+        fi
+        [ $((now - t0)) -ge $((2 * $5)) ] && return 1
         sleep 0.2
     done
 }
@@ -50,8 +64,15 @@ ppr_show() {
     info "$1: $(vm_ppr_all "$1")"
 }
 
+# thp_stats: the host's huge page events so far (faults, splits, the
+# collapses khugepaged made).
+thp_stats() {
+    grep -E '^(thp_fault_alloc|thp_split_page|thp_split_page_failed|thp_split_pmd|thp_collapse_alloc) ' /proc/vmstat | tr '\n' ' '
+}
+
 base() {
     l1_splats_check base
+    info "THP $(cat /sys/kernel/mm/transparent_hugepage/enabled), khugepaged max_ptes_none $(cat /sys/kernel/mm/transparent_hugepage/khugepaged/max_ptes_none)"
     kvm-ppr info
     kvm_param ppr_period_ms $PERIOD_MS
     LEAK_BASE=$(settle_memfree_kb)
@@ -78,8 +99,9 @@ reclaim() {
     vm_wait_fast r1 'DVM-PPR-FREED' 60
     want=$((N_MIB * 1024 * 95 / 100))
     rise_within r1 "$base" "$rss0" $want $((2 * PERIOD_MS)) || true
-    info "within $ELAPSED ms of DVM-PPR-FREED: L1 MemFree +$RISE kB, QEMU RSS -$DROP kB (95% of $N_MIB MiB is $want kB; two periods $((2 * PERIOD_MS)) ms)"
+    info "within $ELAPSED ms of DVM-PPR-FREED: L1 free +$RISE kB, QEMU RSS -$DROP kB (95% of $N_MIB MiB is $want kB; two periods $((2 * PERIOD_MS)) ms); half of it at $HALF ms; reached late: $LATE"
     ppr_show r1
+    info "$(thp_stats)"
     # QEMU's own view of the same counters (KVM_GET_STATS_FD).
     st=$(vm_qmp r1 '{"execute":"query-stats","arguments":{"target":"vm","providers":[{"provider":"kvm","names":["ppr_frames_returned","ppr_reclaimed"]}]}}' |
          grep -o '"name": *"ppr_frames_returned", *"value": *[0-9]*' | grep -o '[0-9]*$')
@@ -107,7 +129,7 @@ fragmented() {
     freed=$(sed -n 's/.*DVM-PPR-FRAG-FREED pages=\([0-9]*\).*/\1/p' /tmp/r1.log | head -n 1)
     want=$((freed * 4 * 90 / 100))
     rise_within r1 "$base" "$rss0" $want $((4 * PERIOD_MS)) || true
-    info "within $ELAPSED ms of the free of $freed single pages: L1 MemFree +$RISE kB, QEMU RSS -$DROP kB (90% is $want kB)"
+    info "within $ELAPSED ms of the free of $freed single pages: L1 free +$RISE kB, QEMU RSS -$DROP kB (90% is $want kB); half of it at $HALF ms; reached late: $LATE"
     ppr_show r1
     grep -E 'AnonHugePages|Thp' /proc/meminfo | tr -s ' ' | tr '\n' ' '; echo
     [ "$freed" -ge 16000 ] && [ $RISE -ge $want ] && [ $DROP -ge $want ] ||
@@ -122,12 +144,11 @@ integrity() {
     local r
     vm_cleanup
     dvm-disk mkimg /tmp/disk.img 32 0xd15c
-    # A scan period of 200 ms for this VM: claims race the guest's churn.
-    kvm_param ppr_period_ms 200
     VM_N=2 GUEST_ARGS="dvm.procs=3 dvm.mib=16 dvm.secs=${INTEGRITY_SECS:-100} dvm.diskmib=8" \
         VM_ARGS="-drive file=/tmp/disk.img,if=virtio,format=raw,readonly=on" \
         vm_start i1 256 kvm-integrity
-    kvm_param ppr_period_ms $PERIOD_MS
+    # A scan period of 200 ms for this VM: claims race the guest's churn.
+    vm_policy i1 --scan-ms 200
     vm_follow i1
     vm_wait i1 'DVM-KVM-INTEGRITY result=' $((${INTEGRITY_SECS:-100} + 300)) \
         > /tmp/i1.res || { cat /tmp/i1.res; return 1; }
@@ -147,11 +168,11 @@ integrity() {
 
 hostile() {
     vm_cleanup
-    kvm_param ppr_period_ms 500
     VM_N=3 GUEST_ARGS="dvm.wait=3000 dvm.secs=30" vm_start h1 256 kvm-hostile
+    vm_policy h1 --scan-ms 500
     VM_N=4 GUEST_ARGS="dvm.procs=2 dvm.mib=16 dvm.secs=${HOSTILE_SECS:-120}" \
         vm_start good 256 ppr-integrity
-    kvm_param ppr_period_ms $PERIOD_MS
+    vm_policy good --scan-ms 500
     vm_follow h1
     vm_follow good
     vm_wait h1 'DVM-KVM-HOSTILE result=' 500 > /tmp/h1.res ||
@@ -208,10 +229,10 @@ stock() {
     vm_gone s1 60
 }
 
-step base 120 base
-step kvm-ppr-reclaim 420 reclaim
-step kvm-ppr-fragmented 300 fragmented
-step kvm-ppr-integrity 600 integrity
-step kvm-ppr-hostile 700 hostile
+step base 60 base
+step kvm-ppr-reclaim 300 reclaim
+step kvm-ppr-fragmented 240 fragmented
+step kvm-ppr-integrity 500 integrity
+step kvm-ppr-hostile 500 hostile
 step kvm-ppr-leak 120 leak
-step kvm-ppr-stock 400 stock
+step kvm-ppr-stock 300 stock

@@ -39,8 +39,13 @@ now_ms() {
     awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime
 }
 
+# memfree_kb: L1's free memory, MemFree plus the pages on the per-CPU
+# free lists, which MemFree leaves out: a page freed there stays until
+# the list passes its high mark (megabytes on an L1 of this size), so
+# MemFree alone lags a reclaim by as much and drifts between samples.
 memfree_kb() {
-    awk '/^MemFree:/ { print $2 }' /proc/meminfo
+    awk '/^MemFree:/ { f = $2 } /^ *count:/ { n += $2 }
+         END { print f + n * 4 }' /proc/meminfo /proc/zoneinfo
 }
 
 # ------------------------------------------------------------ modules
@@ -174,6 +179,21 @@ vm_watch() {
             mv "/tmp/$1.ppr.new" "/tmp/$1.ppr"
         sleep 1
     done
+}
+
+# vm_policy NAME ARGS...: kvm-ppr policy for the VM, once KVM has made
+# it (its debugfs directory appears at KVM_CREATE_VM, just after QEMU
+# wrote its pid file).  Until then it runs with the module's defaults.
+vm_policy() {
+    local n=$1 t=0
+    shift
+    while [ -z "$(vm_dir "$n")" ]; do
+        vm_alive "$n" && [ $t -lt 100 ] ||
+            { fail "no KVM VM for $n"; return 1; }
+        sleep 0.1
+        t=$((t + 1))
+    done
+    kvm-ppr policy "$(vm_pid "$n")" "$@"
 }
 
 # vm_resets NAME: CPU resets QEMU logged beyond the one at start (a guest
