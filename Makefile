@@ -13,12 +13,12 @@
 DVM_XEN ?= fork
 export DVM_XEN
 
-.PHONY: all build fetch qemu xen guest-kernel tools initramfs demo test check \
+.PHONY: all build fetch qemu xen guest-kernel tools initramfs kvm demo test check \
         bench clean distclean
 
 all: build
 
-build: fetch qemu xen guest-kernel tools initramfs
+build: fetch qemu xen guest-kernel tools initramfs kvm
 
 fetch:
 	scripts/fetch.sh
@@ -40,6 +40,11 @@ tools:
 
 initramfs: guest-kernel tools
 	scripts/build-initramfs.sh
+
+# The KVM port's modules and its L1 host image (kvm/README.md).
+kvm: fetch guest-kernel initramfs
+	scripts/build-kvm.sh
+	scripts/build-kvm-l1.sh
 
 demo: build
 	scripts/demo.sh

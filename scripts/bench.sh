@@ -4,7 +4,9 @@
 # bench-ppr-reclaim) and under virtio-balloon free page reporting
 # (scripts/bench-fpr.sh); the PPR guest overhead benchmark on the fork
 # (job bench-ppr-overhead); density on stock Xen, PPR, PageONE and both
-# (job bench-density); Xen's CPU cost per page; and writes
+# (job bench-density); Xen's CPU cost per page; the same reclaim
+# scenario on an L1 KVM host: PPR, free page reporting and nothing
+# (scripts/bench-kvm.sh, job kvm-bench); and writes
 # results/bench-<UTC time>/report.md
 # with the tables and gnuplot plots.  Needs `make build` first (the
 # Makefile's bench target does it).
@@ -13,18 +15,19 @@ set -euo pipefail
 
 # DVM_BENCH_PARTS: the parts to run, default all of them: core (native PPR
 # and PageONE benchmarks), reclaim (the fork, stock Xen and free page
-# reporting), density (four systems), overhead (PPR in the guest).  The
+# reporting), density (four systems), overhead (PPR in the guest), kvm
+# (the reclaim scenario on an L1 KVM host).  The
 # report has the sections of the parts that ran; Xen's cost per page comes
 # from the Xen runs among them.
-parts=" ${DVM_BENCH_PARTS:-core reclaim density overhead} "
+parts=" ${DVM_BENCH_PARTS:-core reclaim density overhead kvm} "
 want() {
     case $parts in *" $1 "*) return 0 ;; esac
     return 1
 }
 for p in $parts; do
     case $p in
-        core|reclaim|density|overhead) ;;
-        *) die "DVM_BENCH_PARTS: unknown part '$p' (core reclaim density overhead)" ;;
+        core|reclaim|density|overhead|kvm) ;;
+        *) die "DVM_BENCH_PARTS: unknown part '$p' (core reclaim density overhead kvm)" ;;
     esac
 done
 log "benchmark parts:$parts"
@@ -229,6 +232,12 @@ if want overhead; then
     off_min=$(best off); on_min=$(best on)
 fi
 
+krows=
+if want kvm; then
+    krows=$("$TOP/scripts/bench-kvm.sh" "$out" | grep '^ROW ') ||
+        log "the KVM rows are missing (see $out/flight-kvm/)"
+fi
+
 {
     echo "# Dynamic VM benchmarks, $(date -u '+%Y-%m-%d %H:%M UTC')"
     echo
@@ -399,6 +408,10 @@ fi
     echo "|---|---|---|---|---|"
     printf '%s' "$crows"
     echo
+    if want kvm && [ -f "$out/kvm.md" ]; then
+        cat "$out/kvm.md"
+        echo
+    fi
     if want core; then
         echo "## PPR core (native)"
         echo
@@ -419,5 +432,6 @@ sed -n '/^## PPR guest overhead/,/^## Reclaim latency/p' "$report" | sed '$d'
 printf '%s' "$rows" | sed 's/^ *//'
 sed -n '/^| system | guests that fit/,/^$/p' "$report"
 sed -n '/^| engine, run/,/^$/p' "$report"
+[ -z "$krows" ] || printf '%s\n' "$krows"
 echo "report: $report"
 [ $rc -eq 0 ] || die "the benchmark job failed (see $out/flight/)"
