@@ -11,8 +11,9 @@
 # and prints one line per system and mode:
 #   ROW sys=kvm-ppr|kvm-fpr|kvm-none mode=reclaim|frag freed_kib=F
 #       returned_kib=R fraction=X t50_s=A t95_s=B
-# Memory back = the rise of L1's MemFree over the base taken just before
-# the free (QEMU's RSS is sampled too, in the .dat files' third column).
+# Memory back = the rise of L1's free memory (MemFree plus the per-CPU
+# free lists) over the base taken just before the free (QEMU's RSS is
+# sampled too, in the .dat files' third column).
 #
 #   scripts/bench-kvm.sh OUTDIR
 set -euo pipefail
@@ -21,7 +22,7 @@ set -euo pipefail
 out=${1:?usage: bench-kvm.sh OUTDIR}
 mkdir -p "$out"
 f=$out/flight-kvm
-log "KVM reclaim benchmark on an L1 KVM host (about 10 minutes)"
+log "KVM reclaim benchmark on an L1 KVM host (about 5 minutes)"
 "$TOP/tests/osstest/run-flight" -o "$f" kvm-bench > "$f.log" 2>&1 ||
     log "kvm-bench failed (see $f/)"
 serial=$f/kvm-bench/serial.log
@@ -81,9 +82,10 @@ fi
     echo
     echo "One L1 KVM host (Debian's $DOM0_KERNEL_ABI with the kvm modules of"
     echo "this tree, Debian's QEMU with accel kvm, under QEMU TCG), one 256 MiB"
-    echo "L2 guest per system running the same workload as above; L1's"
-    echo "MemFree sampled at about 10 Hz for 20 s from when L1 saw the guest's"
-    echo "\"freed\" marker (job \`kvm-bench\`):"
+    echo "L2 guest per system running the same workload as above; L1's free"
+    echo "memory (MemFree plus the per-CPU free lists) sampled at about 10 Hz"
+    echo "for 20 s from when L1 saw the guest's \"freed\" marker (job"
+    echo "\`kvm-bench\`; khugepaged's \`max_ptes_none\` is 0 on that host):"
     echo
     echo "- **PPR**: the guest's PPR driver, KVM's default scan period (5 s);"
     echo "- **free page reporting**: the guest booted with \`ppr=off\`, QEMU's"

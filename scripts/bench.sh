@@ -394,20 +394,22 @@ fi
         echo
         [ -f "$out/density.png" ] && echo "![free memory as guests are started](density.png)" && echo
     fi
-    echo "## Hypervisor cost"
-    echo
-    echo "Xen's own CPU counters per page handled (\`xl-ppr info\` at the end"
-    echo "of each run; PPR's scan time includes reading the state arrays, not"
-    echo "only reclaiming).  Under TCG every cycle is inflated, so each row is"
-    echo "also given against a per-page operation of **stock Xen** measured in"
-    echo "the same run: dom0 (PV, so Xen validates its page-table updates)"
-    echo "faulting in one word per page of 32 MiB and unmapping it, in rounds"
-    echo "for 20 s: ${stock_us:-?} µs per page, median round (the fork: ${fork_us:-?} µs)."
-    echo
-    echo "| engine, run | pages | Xen CPU ms | µs per page | vs a stock dom0 page fault |"
-    echo "|---|---|---|---|---|"
-    printf '%s' "$crows"
-    echo
+    if want reclaim || want density; then
+        echo "## Hypervisor cost"
+        echo
+        echo "Xen's own CPU counters per page handled (\`xl-ppr info\` at the end"
+        echo "of each run; PPR's scan time includes reading the state arrays, not"
+        echo "only reclaiming).  Under TCG every cycle is inflated, so each row is"
+        echo "also given against a per-page operation of **stock Xen** measured in"
+        echo "the same run: dom0 (PV, so Xen validates its page-table updates)"
+        echo "faulting in one word per page of 32 MiB and unmapping it, in rounds"
+        echo "for 20 s: ${stock_us:-?} µs per page, median round (the fork: ${fork_us:-?} µs)."
+        echo
+        echo "| engine, run | pages | Xen CPU ms | µs per page | vs a stock dom0 page fault |"
+        echo "|---|---|---|---|---|"
+        printf '%s' "$crows"
+        echo
+    fi
     if want kvm && [ -f "$out/kvm.md" ]; then
         cat "$out/kvm.md"
         echo

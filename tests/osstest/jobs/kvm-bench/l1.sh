@@ -3,7 +3,7 @@
 # virtio-balloon-pci with free-page-reporting=on; none: ppr=off, no
 # balloon) one guest runs the contiguous free (fill 16 + 128 MiB, free
 # 128 MiB) then the fragmented one (fill 128 MiB, free every other 4 KiB
-# page).  After each free, L1's MemFree and QEMU's RSS are sampled for
+# page).  After each free, L1's free memory and QEMU's RSS are sampled for
 # BENCH_SECS s:
 #   BENCH-KVM-BASE sys=S mode=M freed_kib=F memfree_kb=B rss_kb=R
 #   BENCH-KVM-SAMPLE sys=S mode=M t_ms=T memfree_kb=F rss_kb=R
