@@ -10,7 +10,8 @@ h=/sys/kernel/debug/ppr/hostile
 sh /dvm/guest/ppr-hostile.sh
 hostile_rc=$?
 if echo "huge 2048 $(arg wait | grep . || echo 3000)" > $h 2>/dev/null; then
-    # The file keeps every result of this boot: the bogus cases too.
+    # The huge test reports the sizes it had refused (test=bogus lines)
+    # before its own line, as ppr-huge.sh expects on Xen.
     huge=$(grep 'test=huge' $h | tail -n 1)
 else
     huge="DVM-PPR-HOSTILE test=huge error=write-failed"
